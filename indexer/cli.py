@@ -1,0 +1,232 @@
+"""The `arkiv` command line: index, search, add (serve and user come from the web app)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from .adding import AddRequest, add_files
+from .errors import ArkivError
+from .indexing import IndexSettings, update_index
+from .models import DOCUMENT_TYPES, SORTS, IndexReport, SearchRequest
+from .paths import resolve_archive, resolve_index
+from .search import SearchIndex
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return int(text)
+
+
+def _year(text: str) -> str:
+    if not re.fullmatch(r"\d{4}", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a year (YYYY)")
+    return text
+
+
+def _location_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--archive", help="archive folder (default: $ARKIV_ARCHIVE, else the sample archive)")
+    p.add_argument("--index", help="index folder (default: $ARKIV_INDEX, else beside the archive)")
+
+
+def _locations(args) -> tuple[Path, Path]:
+    archive = resolve_archive(args.archive)
+    return archive, resolve_index(args.index, archive)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silence elsewhere."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if not self.enabled or total == 0:
+            return
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 30
+        filled = width * done // total
+        line = f"Reading  [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label[-40:]}"
+        self.stream.write("\r" + line.ljust(100)[:100])
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def print_report(report: IndexReport, out=sys.stdout) -> None:
+    if report.rebuilt_because:
+        print(f"Rebuilt the index: {report.rebuilt_because}.", file=out)
+    print(f"added {len(report.added)}, updated {len(report.updated)}, moved {len(report.moved)}, "
+          f"removed {len(report.removed)}, unchanged {report.unchanged}, failed {len(report.failed)}, "
+          f"warnings {len(report.warnings)}", file=out)
+    for old, new in report.moved:
+        print(f"  moved  {old} -> {new}", file=out)
+    for title, problems in (("Could not be read", report.failed), ("Warnings", report.warnings)):
+        if not problems:
+            continue
+        print(f"{title}:", file=out)
+        by_reason: dict[str, list[str]] = {}
+        for p in problems:
+            by_reason.setdefault(p.reason, []).append(p.id)
+        for reason, ids in sorted(by_reason.items()):
+            print(f"  {reason} ({len(ids)}):", file=out)
+            for i in ids:
+                print(f"    {i}", file=out)
+
+
+def _run_index(archive: Path, index_dir: Path, *, rebuild=False, jobs=1, quiet=False) -> IndexReport:
+    def waiting():
+        print("Waiting for the index lock (another process is writing the index)…", file=sys.stderr)
+    return update_index(IndexSettings(archive=archive, index_dir=index_dir, jobs=jobs, rebuild=rebuild),
+                        progress=None if quiet else ProgressBar(), on_wait=waiting)
+
+
+def cmd_index(args) -> int:
+    archive, index_dir = _locations(args)
+    report = _run_index(archive, index_dir, rebuild=args.rebuild, jobs=args.jobs, quiet=args.json)
+    if args.json:
+        json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print_report(report)
+    return EXIT_PARTIAL if report.failed else EXIT_OK
+
+
+def _plain(snippet: str, tty: bool) -> str:
+    import html
+
+    on, off = ("\033[1m", "\033[0m") if tty else ("[", "]")
+    return html.unescape(snippet.replace("<mark>", on).replace("</mark>", off))
+
+
+def cmd_search(args) -> int:
+    archive, index_dir = _locations(args)
+    req = SearchRequest(query=args.query or "", groups=tuple(args.group), types=tuple(args.type),
+                        themes=tuple(args.theme), years=tuple(args.year), date_from=args.date_from,
+                        date_to=args.date_to, sort=args.sort, page=args.page, per_page=args.limit)
+    result = SearchIndex(archive, index_dir).search(req)
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return EXIT_OK
+    tty = sys.stdout.isatty()
+    pages = max(1, -(-result.total // result.per_page))
+    what = f' for "{result.query}"' if result.query else ""
+    print(f"{result.total} document(s){what} — page {result.page} of {pages}")
+    if result.suggestion:
+        print(f"Did you mean: {result.suggestion}")
+    start = (result.page - 1) * result.per_page
+    for n, h in enumerate(result.hits, start + 1):
+        where = f", page {h.page}" if h.page and h.page > 1 else ""
+        day = h.date.isoformat() if h.date else "no date"
+        print(f"\n{n:>3}. {h.title}")
+        print(f"     {h.group} · {day} · {h.type}{where} · {h.id}")
+        if h.themes:
+            print(f"     themes: {', '.join(h.themes)}")
+        if h.snippet:
+            print(f"     {_plain(h.snippet, tty)}")
+    for facet, values in result.facets.items():
+        if values:
+            print(f"\n{facet}: " + ", ".join(f"{v} ({c})" for v, c in values.items()))
+    return EXIT_OK
+
+
+def cmd_add(args) -> int:
+    archive, index_dir = _locations(args)
+    req = AddRequest(files=tuple(Path(f) for f in args.files), group=args.group, meeting=args.meeting,
+                     type=args.type, themes=tuple(args.theme), title=args.title)
+    ids = add_files(archive, req)
+    for i in ids:
+        print(f"added {i}")
+    report = _run_index(archive, index_dir, quiet=True)
+    failed = [p for p in report.failed if p.id in ids]
+    for p in failed:
+        print(f"  {p.id}: {p.reason} — kept in the archive, findable by its name", file=sys.stderr)
+    for p in report.warnings:
+        if p.id in ids:
+            print(f"  {p.id}: {p.reason}", file=sys.stderr)
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arkiv", description="Nätverksarkivet: index and search the archive.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("index", help="bring the index up to date with the archive folder")
+    _location_args(p)
+    p.add_argument("--rebuild", action="store_true", help="build the index again from scratch")
+    p.add_argument("--jobs", type=_positive, default=min(2, os.cpu_count() or 1),
+                   help="files read in parallel (default: %(default)s)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="search the archive; an empty query with filters browses")
+    p.add_argument("query", nargs="?", default="", metavar="QUERY")
+    _location_args(p)
+    p.add_argument("--group", action="append", default=[], metavar="SLUG")
+    p.add_argument("--type", action="append", default=[], choices=DOCUMENT_TYPES)
+    p.add_argument("--theme", action="append", default=[], metavar="NAME")
+    p.add_argument("--year", action="append", default=[], type=_year, metavar="Y")
+    p.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD")
+    p.add_argument("--sort", choices=SORTS, default="relevance")
+    p.add_argument("--limit", type=_positive, default=10, metavar="N", help="hits per page (max 100)")
+    p.add_argument("--page", type=_positive, default=1, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("add", help="copy files into the archive and index them")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    _location_args(p)
+    p.add_argument("--group", required=True, metavar="SLUG")
+    p.add_argument("--meeting", metavar="YYYY-MM-DD[-place]")
+    p.add_argument("--type", choices=DOCUMENT_TYPES)
+    p.add_argument("--theme", action="append", default=[], metavar="NAME")
+    p.add_argument("--title")
+    p.set_defaults(func=cmd_add)
+    return parser
+
+
+def main(argv: list[str] | None = None,
+         extend: Callable[[argparse._SubParsersAction], None] | None = None) -> int:
+    """Run the CLI; `extend` lets the web app add its own commands (serve, user)."""
+    parser = build_parser()
+    if extend:
+        extend(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)))
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ArkivError as e:
+        print(f"arkiv: {e}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(e, ValueError) else EXIT_FAILED
+    except OSError as e:
+        print(f"arkiv: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("arkiv: interrupted; the index keeps its last committed state", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

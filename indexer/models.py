@@ -1,0 +1,184 @@
+"""Plain data that crosses the indexer's boundary."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+DOCUMENT_TYPES = ("minutes", "presentation", "follow-up", "agenda", "other")
+SORTS = ("relevance", "newest", "oldest")
+FACETS = ("group", "type", "year", "theme")
+
+
+@dataclass(frozen=True)
+class Group:
+    slug: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArchiveConfig:
+    """What `arkiv.toml` says: the network, its groups and its theme vocabulary."""
+
+    root: str
+    name: str
+    groups: tuple[Group, ...]
+    themes: tuple[Theme, ...]
+
+    def group(self, slug: str) -> Group | None:
+        return next((g for g in self.groups if g.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting folder: `<group>/<YYYY-MM-DD>[-place]/` with its optional meeting.toml."""
+
+    folder: str  # path relative to the archive root, e.g. "naturvard/2023-10-10-lerum"
+    group: str
+    date: date | None
+    title: str = ""
+    place: str = ""
+    themes: tuple[str, ...] = ()
+    speakers: tuple[Speaker, ...] = ()
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What a file's bytes say: text per page/slide and the file's own properties."""
+
+    format: str  # "pdf", "docx", "pptx", "odt", "text"
+    pages: tuple[str, ...]
+    title: str | None = None  # the document's title property, as stored
+    heading: str | None = None  # the first heading in the document
+    created: date | None = None  # file properties, template defaults already dropped
+    warnings: tuple[str, ...] = ()  # reasons a coordinator understands, e.g. "no text (scanned?)"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One archived file with its metadata; `sources` says where each value came from."""
+
+    id: str
+    group: str
+    title: str
+    date: date | None
+    type: str
+    themes: tuple[str, ...]
+    format: str
+    meeting: Meeting | None
+    status: str = "ok"  # ok, or the reason extraction failed
+    size: int = 0
+    page_count: int = 0
+    sources: dict[str, str] = field(default_factory=dict)  # field -> "sidecar", "folder", "text", ...
+    pages: tuple[str, ...] = ()  # filled by Index.document(), empty in listings
+
+    @property
+    def filename(self) -> str:
+        return self.id.rsplit("/", 1)[-1]
+
+    @property
+    def year(self) -> str | None:
+        return str(self.date.year) if self.date else None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str = ""
+    groups: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    group: str
+    date: date | None
+    type: str
+    themes: tuple[str, ...]
+    page: int | None  # 1-based page or slide where the query matches best
+    score: float
+    snippet: str  # HTML: the document text escaped, only <mark> added
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "group": self.group,
+            "date": self.date.isoformat() if self.date else None,
+            "type": self.type,
+            "themes": list(self.themes),
+            "page": self.page,
+            "score": round(self.score, 3),
+            "snippet": self.snippet,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    suggestion: str | None
+    hits: tuple[Hit, ...]
+    facets: dict[str, dict[str, int]]  # facet -> value -> document count, most frequent first
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "suggestion": self.suggestion,
+            "hits": [h.to_json() for h in self.hits],
+            "facets": {name: dict(values) for name, values in self.facets.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    id: str
+    reason: str
+
+
+@dataclass
+class IndexReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    rebuilt_because: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "moved": len(self.moved),
+            "removed": len(self.removed),
+            "unchanged": self.unchanged,
+            "failed": [{"id": p.id, "reason": p.reason} for p in self.failed],
+            "warnings": [{"id": p.id, "reason": p.reason} for p in self.warnings],
+        }

@@ -1,0 +1,80 @@
+"""Turn what people type into a Whoosh query, never failing on odd input."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from whoosh import qparser, query
+from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OperatorsPlugin, PlusMinusPlugin
+
+from .schema import TITLE_BOOST
+
+SEARCH_FIELDS = ("title", "content", "context")
+FIELD_ALIASES = {
+    "title": ["titel", "rubrik"],
+    "content": ["text"],
+    "group": ["grupp"],
+    "type": ["typ"],
+    "themes": ["theme", "tema"],
+    "year": ["år", "ar"],
+}
+MAX_QUERY_CHARS = 500
+# A question mark that ends a word is punctuation ("Vad är bygglov?"), not a wildcard.
+_TRAILING_QMARK = re.compile(r"(?<=\w)\?+(?=$|[\s)\"'.,;!])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u00ad\u200b-\u200f\u2028\u2029\ufeff]")
+_WILDCARD_WORD = re.compile(r"\S*[*?]\S*")
+
+
+def normalize_query(text: str) -> str:
+    """NFC, no control characters, no trailing question marks, bounded length."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = _CONTROL.sub(" ", text)[:MAX_QUERY_CHARS]
+    text = _TRAILING_QMARK.sub("", text)
+    # Wildcard terms are not analysed by Whoosh, so lowercase them as the index is.
+    text = _WILDCARD_WORD.sub(lambda m: m[0].lower(), text)
+    return " ".join(text.split())
+
+
+def make_parser(schema) -> MultifieldParser:
+    boosts = {"title": TITLE_BOOST, "content": 1.0, "context": 0.8}
+    parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=boosts, group=qparser.AndGroup)
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    # A minus excludes only at a word's start: "Västra-Götaland" is one name, "-lupin" excludes.
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=[\w\"])",
+                                      minusexpr=r"(?<![^\s(])-(?=[\w\"])"))
+    # Swedish operator words beside the English ones.
+    parser.replace_plugin(OperatorsPlugin(
+        And=r"(?<=\s)(AND|OCH)(?=\s)",
+        Or=r"(?<=\s)(OR|ELLER)(?=\s)",
+        Not=r"(^|(?<=(\s|[()])))(NOT|INTE)(?=\s)",
+        AndNot=r"(?<=\s)ANDNOT(?=\s)",
+        AndMaybe=r"(?<=\s)ANDMAYBE(?=\s)",
+        Require=r"(^|(?<=\s))REQUIRE(?=\s)",
+    ))
+    return parser
+
+
+def plain_words(text: str) -> str:
+    """Keep only the words of `text`, lowercased so no word reads as an operator."""
+    return " ".join(re.findall(r"\w+", text)).lower()
+
+
+def parse(parser: MultifieldParser, text: str) -> query.Query | None:
+    """Parse `text`; fall back to its plain words; None when nothing searchable remains."""
+    for attempt in (text, plain_words(text)):
+        if not attempt:
+            continue
+        try:
+            q = parser.parse(attempt)
+        except Exception:  # Whoosh raises many kinds on odd syntax; the words still count
+            continue
+        if q is not None and q is not query.NullQuery:
+            return q
+    return None
+
+
+def query_words(text: str) -> list[str]:
+    """Return the plain words of a query, without field names, operators or quoted syntax."""
+    text = re.sub(r"\b\w+:", " ", text)
+    words = re.findall(r"[^\W\d_]{3,}", text)
+    return [w for w in words if w not in ("AND", "OR", "NOT", "OCH", "ELLER", "INTE")]

@@ -1,0 +1,71 @@
+"""Turn a Document into the Whoosh fields that index it, and back."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from .models import Document, Meeting, Speaker
+
+UNDATED_LAST_ASC = "~"  # sorts after any digit, so undated documents come last in "oldest"
+
+
+def document_to_json(doc: Document) -> str:
+    m = doc.meeting
+    data = {
+        "id": doc.id, "group": doc.group, "title": doc.title,
+        "date": doc.date.isoformat() if doc.date else None, "type": doc.type,
+        "themes": list(doc.themes), "format": doc.format, "status": doc.status, "size": doc.size,
+        "page_count": doc.page_count, "sources": doc.sources,
+        "meeting": None if m is None else {
+            "folder": m.folder, "group": m.group, "date": m.date.isoformat() if m.date else None,
+            "title": m.title, "place": m.place, "themes": list(m.themes),
+            "speakers": [[s.name, s.organisation] for s in m.speakers],
+        },
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def document_from_json(text: str, pages: tuple[str, ...] = ()) -> Document:
+    d = json.loads(text)
+    m = d["meeting"]
+    meeting = None if m is None else Meeting(
+        folder=m["folder"], group=m["group"], date=_day(m["date"]), title=m["title"], place=m["place"],
+        themes=tuple(m["themes"]), speakers=tuple(Speaker(n, o) for n, o in m["speakers"]))
+    return Document(
+        id=d["id"], group=d["group"], title=d["title"], date=_day(d["date"]), type=d["type"],
+        themes=tuple(d["themes"]), format=d["format"], meeting=meeting, status=d["status"],
+        size=d["size"], page_count=d["page_count"], sources=d["sources"], pages=pages)
+
+
+def index_fields(doc: Document, sha256: str, pages: tuple[str, ...]) -> dict:
+    """Return the Whoosh field values for `doc`."""
+    text = "\n\n".join(pages)
+    m = doc.meeting
+    context = [*doc.themes, doc.filename.rsplit(".", 1)[0].replace("-", " ").replace("_", " ")]
+    if m:
+        context += [m.title, m.place, *(f"{s.name} {s.organisation}" for s in m.speakers)]
+    day = doc.date.isoformat() if doc.date else ""
+    return {
+        "id": doc.id,
+        "group": doc.group,
+        "type": doc.type,
+        "year": day[:4],
+        "date_new": day,
+        "date_old": day or UNDATED_LAST_ASC,
+        "themes": ",".join(t.replace(",", " ") for t in doc.themes),
+        "title": doc.title,
+        "content": text,
+        "context": "\n".join(c for c in context if c),
+        "spell": doc.title + "\n" + text,
+        "doc": json.dumps({"sha256": sha256, "doc": document_to_json(doc)}),
+    }
+
+
+def stored_document(stored: dict, pages: tuple[str, ...] = ()) -> tuple[Document, str]:
+    """Return (Document, content sha256) from a hit's stored fields."""
+    outer = json.loads(stored["doc"])
+    return document_from_json(outer["doc"], pages), outer["sha256"]

@@ -1,0 +1,228 @@
+"""Answer searches and document lookups from the index; plain dataclasses out."""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from .config import load_archive_config
+from .errors import ArkivError, IndexMissing, IndexUnavailable
+from .extract import EXTRACTOR_VERSION
+from .facets import Row, filter_and_count, ordered
+from .indexing import schema_problem, whoosh_dir
+from .models import FACETS, SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
+from .query import make_parser, normalize_query, parse, query_words
+from .records import stored_document
+from .snippets import best_page, leading_text, snippet
+from .store import TextCache
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+
+
+class BadRequest(ArkivError, ValueError):
+    """A search request with impossible parameters (unknown sort, page 0, …)."""
+
+
+def check_request(req: SearchRequest) -> None:
+    if req.sort not in SORTS:
+        raise BadRequest(f"sort must be one of {', '.join(SORTS)}")
+    if not 1 <= req.page <= MAX_PAGE:
+        raise BadRequest(f"page must be between 1 and {MAX_PAGE}")
+    if not 1 <= req.per_page <= MAX_PER_PAGE:
+        raise BadRequest(f"per_page must be between 1 and {MAX_PER_PAGE}")
+    if req.date_from and req.date_to and req.date_from > req.date_to:
+        raise BadRequest("the from date is after the to date")
+    for y in req.years:
+        if not re.fullmatch(r"\d{4}", y):
+            raise BadRequest(f"year '{y}' is not a four-digit year")
+
+
+class _Snapshot:
+    """One committed state of the index: a searcher and the per-document rows facets need."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.rows: dict[int, Row] = {}
+        self.by_id: dict[str, int] = {}
+        for dn, stored in searcher.reader().iter_docs():
+            themes = tuple(t for t in (stored.get("themes") or "").split(",") if t)
+            self.rows[dn] = Row(id=stored["id"], group=stored["group"], type=stored["type"],
+                                year=stored.get("year") or "", date=stored.get("date_new") or "", themes=themes)
+            self.by_id[stored["id"]] = dn
+
+
+class SearchIndex:
+    """The archive's index, opened once and searched many times (thread-safe)."""
+
+    def __init__(self, archive: Path, index_dir: Path):
+        self.archive = Path(archive)
+        self.index_dir = Path(index_dir)
+        self.config: ArchiveConfig = load_archive_config(self.archive)
+        self.texts = TextCache(self.index_dir, EXTRACTOR_VERSION)
+        self._lock = threading.Lock()
+        self._ix = None
+        self._snapshot: _Snapshot | None = None
+        self._parser = None
+
+    # -- opening and refreshing -------------------------------------------------
+    def _open(self):
+        problem = schema_problem(self.index_dir)
+        if problem == "there is no index yet":
+            raise IndexMissing(f"there is no index in {self.index_dir} yet: run `arkiv index`")
+        if problem:
+            raise IndexUnavailable(f"{problem}: run `arkiv index` to rebuild it")
+        try:
+            return whoosh_index.open_dir(str(whoosh_dir(self.index_dir)))
+        except Exception as e:
+            raise IndexUnavailable(f"the index cannot be opened ({type(e).__name__}); "
+                                   "run `arkiv index --rebuild`") from e
+
+    def _current(self) -> _Snapshot:
+        with self._lock:
+            if self._ix is None:
+                self._ix = self._open()
+                self._parser = make_parser(self._ix.schema)
+            snap = self._snapshot
+            if snap is None or not snap.searcher.up_to_date():
+                # A rebuild swaps the whole folder in: reopen rather than refresh.
+                if snap is not None:
+                    self._ix = self._open()
+                    self._parser = make_parser(self._ix.schema)
+                self._snapshot = _Snapshot(self._ix.searcher())
+            return self._snapshot
+
+    def close(self) -> None:
+        with self._lock:
+            if self._snapshot:
+                self._snapshot.searcher.close()
+            self._snapshot = None
+            self._ix = None
+
+    # -- searching ----------------------------------------------------------------
+    def search(self, req: SearchRequest) -> SearchResult:
+        """Run `req`: filtered, faceted, sorted, one page of hits with snippets."""
+        check_request(req)
+        snap = self._current()
+        searcher = snap.searcher
+        text = normalize_query(req.query)
+        q = parse(self._parser, text) if text else None
+        if text and q is None:
+            matched: set[int] = set()
+        elif q is None:
+            matched = set(snap.rows)
+        else:
+            try:
+                matched = set(searcher.docs_for_query(q))
+            except Exception:  # a query Whoosh accepted but cannot run: search its words
+                q = parse(self._parser, " ".join(query_words(text)).lower())
+                matched = set(searcher.docs_for_query(q)) if q is not None else set()
+        kept, counts = filter_and_count(matched, snap.rows, req)
+
+        hits: list[Hit] = []
+        if kept:
+            limit = req.page * req.per_page
+            sort = req.sort if q is not None else ("oldest" if req.sort == "oldest" else "newest")
+            kwargs = {}
+            if sort == "newest":
+                kwargs = {"sortedby": "date_new", "reverse": True}
+            elif sort == "oldest":
+                kwargs = {"sortedby": "date_old"}
+            results = searcher.search(q or wq.Every(), filter=kept, limit=limit,
+                                      terms=q is not None, **kwargs)
+            analyzer = self._ix.schema["content"].analyzer
+            start = (req.page - 1) * req.per_page
+            for i in range(start, min(limit, len(results))):
+                hits.append(self._hit(results[i], q is not None, analyzer))
+        return SearchResult(
+            query=req.query, total=len(kept), page=req.page, per_page=req.per_page,
+            suggestion=self._suggest(searcher, text) if text else None, hits=tuple(hits),
+            facets={f: ordered(counts[f], f) for f in FACETS},
+        )
+
+    def _hit(self, hit, scored: bool, analyzer) -> Hit:
+        doc, sha = stored_document(hit.fields())
+        pages = self.texts.pages(sha)
+        terms = set()
+        if scored and hit.results.has_matched_terms():
+            terms = {t.decode("utf-8") if isinstance(t, bytes) else t
+                     for field, t in hit.matched_terms() if field in ("content", "title", "context")}
+        page = best_page(pages, terms, analyzer)
+        text = pages[page] if page is not None else ""
+        return Hit(id=doc.id, title=doc.title, group=doc.group, date=doc.date, type=doc.type,
+                   themes=doc.themes, page=None if page is None else page + 1,
+                   score=float(hit.score or 0.0) if scored else 0.0,
+                   snippet=snippet(text, terms, analyzer) if terms else leading_text(text))
+
+    def _suggest(self, searcher, text: str) -> str | None:
+        reader = searcher.reader()
+        corrector = None
+        suggestion = text
+        for word in query_words(text):
+            low = word.lower()
+            if (("spell", low) in reader) or len(low) < 4:
+                continue
+            corrector = corrector or searcher.corrector("spell")
+            found = corrector.suggest(low, limit=1, maxdist=2)
+            if found and found[0] != low:
+                suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", found[0], suggestion, count=1)
+        return suggestion if suggestion != text else None
+
+    # -- documents ----------------------------------------------------------------
+    def document(self, doc_id: str) -> Document | None:
+        """Return one document with its text by page, or None if the index has no such id."""
+        snap = self._current()
+        dn = snap.by_id.get(doc_id)
+        if dn is None:
+            return None
+        doc, sha = stored_document(snap.searcher.stored_fields(dn))
+        return replace(doc, pages=self.texts.pages(sha))
+
+    def documents(self, group: str | None = None) -> list[Document]:
+        """Return every indexed document (of `group`), newest first, without text."""
+        snap = self._current()
+        docs = [stored_document(snap.searcher.stored_fields(dn))[0]
+                for dn, row in snap.rows.items() if group is None or row.group == group]
+        return sorted(docs, key=lambda d: (d.date.isoformat() if d.date else "", d.id), reverse=True)
+
+    def similar(self, doc_id: str, limit: int = 5) -> list[Document]:
+        """Return documents about the same things, preferring other meetings than this one's."""
+        snap = self._current()
+        dn = snap.by_id.get(doc_id)
+        if dn is None:
+            return []
+        doc, sha = stored_document(snap.searcher.stored_fields(dn))
+        text = "\n".join(self.texts.pages(sha)) or doc.title
+        results = snap.searcher.more_like(dn, "content", text=text, top=limit * 3)
+        found = [stored_document(r.fields())[0] for r in results]
+        folder = doc.meeting.folder if doc.meeting else None
+        found.sort(key=lambda d: folder is not None and d.meeting is not None and d.meeting.folder == folder)
+        return found[:limit]
+
+    def file_path(self, doc_id: str) -> Path | None:
+        """Return the archived file for an indexed id, never a path outside the archive."""
+        if not doc_id or "\\" in doc_id or "\x00" in doc_id:
+            return None
+        parts = PurePosixPath(doc_id).parts
+        if PurePosixPath(doc_id).is_absolute() or any(p in ("..", ".", "") for p in parts):
+            return None
+        if self.document(doc_id) is None:
+            return None
+        root = self.archive.resolve()
+        path = self.archive.joinpath(*parts)
+        walked = self.archive
+        for p in parts:
+            walked = walked / p
+            if walked.is_symlink():
+                return None
+        try:
+            resolved = path.resolve(strict=True)
+        except OSError:
+            return None
+        if not resolved.is_relative_to(root) or not resolved.is_file():
+            return None
+        return resolved

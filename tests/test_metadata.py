@@ -1,0 +1,134 @@
+"""Metadata rules by DESIGN.md's precedence table, as tables of Swedish cases."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from indexer.config import Sidecar
+from indexer.metadata import describe, first_date_in_text, infer_themes, infer_type, usable_title
+from indexer.models import Extraction, Meeting, Theme
+
+TODAY = date(2026, 11, 29)
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("Mötet hölls 2019-09-05 i Vänersborg.", date(2019, 9, 5), id="iso"),
+    pytest.param("möte den 14 mars 2018 i Borås", date(2018, 3, 14), id="day-month-year"),
+    pytest.param("Datum: 5/9 2019", date(2019, 9, 5), id="day/month year"),
+    pytest.param("Uppföljning 5/9-2019", date(2019, 9, 5), id="day/month-year"),
+    pytest.param("den 1:a december 2020", date(2020, 12, 1), id="ordinal"),
+    pytest.param("den 3 okt. 2021", date(2021, 10, 3), id="abbreviated month"),
+    pytest.param("DEN 10 OKTOBER 2023", date(2023, 10, 10), id="upper case"),
+    pytest.param("först 14 mars 2018, sedan 2019-09-05", date(2018, 3, 14), id="first in text wins"),
+    pytest.param("först 2019-09-05, sedan 14 mars 2018", date(2019, 9, 5), id="first in text wins iso"),
+    pytest.param("ogiltigt 2019-02-30 men 2019-03-01", date(2019, 3, 1), id="invalid date skipped"),
+    pytest.param("framtid 2099-01-01", None, id="future date ignored"),
+    pytest.param("Dnr 2019-1234-56", None, id="case number is not a date"),
+    pytest.param("telefon 031-123 45 67", None, id="phone is not a date"),
+    pytest.param("kapitel 5/9 och sida 12", None, id="fraction without year"),
+    pytest.param("inget datum här", None, id="none"),
+    pytest.param("32 mars 2018", None, id="day out of range"),
+])
+def test_first_date_in_text(text, expected):
+    assert first_date_in_text(text, TODAY) == expected
+
+
+def _ex(fmt="docx", pages=("",), title=None, heading=None, created=None):
+    return Extraction(format=fmt, pages=tuple(pages), title=title, heading=heading, created=created)
+
+
+@pytest.mark.parametrize("filename, extraction, expected", [
+    ("minnesanteckningar.docx", _ex(), "minutes"),
+    ("Minnesanteckningar_2019-09-05.pdf", _ex("pdf"), "minutes"),
+    ("protokoll-styrgrupp.pdf", _ex("pdf"), "minutes"),
+    ("motesanteckningar.docx", _ex(), "minutes"),
+    ("uppfoljning-indikatorer.docx", _ex(), "follow-up"),
+    ("Uppföljningsdokument.docx", _ex(), "follow-up"),
+    ("aterrapport-2020.pdf", _ex("pdf"), "follow-up"),
+    ("inbjudan.pdf", _ex("pdf"), "agenda"),
+    ("kallelse-natverksmote.docx", _ex(), "agenda"),
+    ("dagordning.docx", _ex(), "agenda"),
+    ("skogsstyrelsen-nyckelbiotoper.pptx", _ex("pptx"), "presentation"),
+    ("presentation-lansstyrelsen.pdf", _ex("pdf"), "presentation"),
+    ("bilder-fran-mote.pdf", _ex("pdf"), "presentation"),
+    ("bilaga-1.pdf", _ex("pdf", ["Minnesanteckningar från mötet"]), "minutes"),
+    ("bilaga-2.pdf", _ex("pdf", ["Uppföljning av miljömålen"]), "follow-up"),
+    ("bilaga-3.pdf", _ex("pdf", ["Något helt annat"]), "other"),
+    ("bilaga.pdf", None, "other"),
+])
+def test_infer_type(filename, extraction, expected):
+    assert infer_type(filename, extraction) == expected
+
+
+@pytest.mark.parametrize("title, usable", [
+    ("Untitled", False), ("", False), (None, False), ("Microsoft Word - protokoll_final.docx", False),
+    ("PowerPoint-presentation", False), ("protokoll.docx", False), ("Namnlös", False),
+    ("Minnesanteckningar Naturvårdsgruppen", True), ("Agenda 2030 i kommunerna", True),
+])
+def test_usable_title(title, usable):
+    assert (usable_title(title) is not None) == usable
+
+
+THEMES = (Theme("Invasiva arter", ("invasiva arter", "parkslide", "lupin")),
+          Theme("Agenda 2030", ("agenda 2030",)),
+          Theme("Fairtrade City", ("fairtrade",)))
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    ("Möte", "Parkslide sprids. Parkslidens bekämpning kostar.", ("Invasiva arter",)),
+    ("Möte", "Vi nämnde lupin en gång.", ()),
+    ("Invasiva arter i diken", "Inget mer.", ("Invasiva arter",)),
+    ("Möte", "Fairtrade-diplomeringen och Fairtrade City.", ("Fairtrade City",)),
+    ("Möte", "invasiva arterna och invasiva  arter", ("Invasiva arter",)),
+    ("Möte", "lupinerna, lupiner", ("Invasiva arter",)),
+])
+def test_infer_themes(title, text, expected):
+    assert infer_themes(THEMES, title, text) == expected
+
+
+MEETING = Meeting(folder="naturvard/2023-10-10-lerum", group="naturvard", date=date(2023, 10, 10),
+                  title="Ekologisk landskapsplanering", place="Lerum", themes=("Agenda 2030",))
+
+
+def test_sidecar_wins_over_everything():
+    ex = _ex(title="Egen titel", pages=["Mötet 2019-09-05 om parkslide parkslide"], created=date(2020, 1, 1))
+    side = Sidecar(title="Rätt titel", date=date(2021, 2, 3), type="follow-up", themes=("Fairtrade City",))
+    doc, warnings = describe("naturvard/2023-10-10-lerum/x.docx", "naturvard", ex, side, MEETING, THEMES, TODAY)
+    assert (doc.title, doc.date, doc.type, doc.themes) == (
+        "Rätt titel", date(2021, 2, 3), "follow-up", ("Fairtrade City",))
+    assert doc.sources == {"title": "sidecar", "date": "sidecar", "type": "sidecar", "themes": "sidecar"}
+    assert warnings == []
+
+
+def test_meeting_folder_then_text_then_properties():
+    ex = _ex(pages=["Mötet 2019-09-05"], created=date(2020, 1, 1))
+    doc, _ = describe("naturvard/2023-10-10-lerum/x.docx", "naturvard", ex, Sidecar(), MEETING, THEMES, TODAY)
+    assert doc.date == date(2023, 10, 10) and doc.sources["date"] == "folder"
+    assert doc.themes == ("Agenda 2030",) and doc.sources["themes"] == "meeting"
+    doc, _ = describe("naturvard/ovrigt/x.docx", "naturvard", ex, Sidecar(), None, THEMES, TODAY)
+    assert doc.date == date(2019, 9, 5) and doc.sources["date"] == "text"
+    ex = _ex(pages=["inget datum"], created=date(2020, 1, 1))
+    doc, _ = describe("naturvard/ovrigt/x.docx", "naturvard", ex, Sidecar(), None, THEMES, TODAY)
+    assert doc.date == date(2020, 1, 1) and doc.sources["date"] == "properties"
+
+
+def test_no_date_is_flagged():
+    doc, warnings = describe("naturvard/ovrigt/x.txt", "naturvard", _ex("text", ["text"]), Sidecar(), None,
+                             THEMES, TODAY)
+    assert doc.date is None
+    assert any("no date" in w for w in warnings)
+
+
+@pytest.mark.parametrize("ex, expected, source", [
+    (_ex(title="Minnesanteckningar nätverksmöte", heading="Rubrik ett"), "Minnesanteckningar nätverksmöte",
+     "properties"),
+    (_ex(title="Microsoft Word - protokoll_final.docx", heading="Protokoll från mötet"),
+     "Protokoll från mötet", "heading"),
+    (_ex(title=None, heading=None), "Nyckelbiotoper i skogen", "filename"),
+    (None, "Nyckelbiotoper i skogen", "filename"),
+])
+def test_title_precedence(ex, expected, source):
+    doc, _ = describe("naturvard/ovrigt/nyckelbiotoper_i-skogen.pdf", "naturvard", ex, Sidecar(), None,
+                      THEMES, TODAY)
+    assert doc.title == expected and doc.sources["title"] == source
