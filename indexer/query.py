@@ -35,9 +35,12 @@ def normalize_query(text: str) -> str:
     return " ".join(text.split())
 
 
-def make_parser(schema) -> MultifieldParser:
+def make_parser(schema, any_word: bool = False) -> MultifieldParser:
+    """Parse into a query over title, text and context; words AND'ed, or OR'ed with `any_word`."""
     boosts = {"title": TITLE_BOOST, "content": 1.0, "context": 0.8}
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=boosts, group=qparser.AndGroup)
+    # OrGroup.factory rewards documents that match more of the words.
+    group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
+    parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=boosts, group=group)
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     # A minus excludes only at a word's start: "Västra-Götaland" is one name, "-lupin" excludes.
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=[\w\"])",
@@ -52,6 +55,11 @@ def make_parser(schema) -> MultifieldParser:
         Require=r"(^|(?<=\s))REQUIRE(?=\s)",
     ))
     return parser
+
+
+def has_operators(text: str) -> bool:
+    """Say whether `text` uses query syntax beyond plain words."""
+    return bool(re.search(r'["():*+\[\]{}^~]|(^|\s)-|\b(AND|OR|NOT|OCH|ELLER|INTE)\b', text))
 
 
 def plain_words(text: str) -> str:

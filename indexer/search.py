@@ -15,7 +15,7 @@ from .extract import EXTRACTOR_VERSION
 from .facets import Row, filter_and_count, ordered
 from .indexing import schema_problem, whoosh_dir
 from .models import FACETS, SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
-from .query import make_parser, normalize_query, parse, query_words
+from .query import has_operators, make_parser, normalize_query, parse, query_words
 from .records import stored_document
 from .snippets import best_page, leading_text, snippet
 from .store import TextCache
@@ -68,6 +68,7 @@ class SearchIndex:
         self._ix = None
         self._snapshot: _Snapshot | None = None
         self._parser = None
+        self._any_parser = None
 
     # -- opening and refreshing -------------------------------------------------
     def _open(self):
@@ -84,15 +85,12 @@ class SearchIndex:
 
     def _current(self) -> _Snapshot:
         with self._lock:
-            if self._ix is None:
+            snap = self._snapshot
+            if self._ix is None or snap is None or not snap.searcher.up_to_date():
+                # A rebuild swaps the whole folder in: reopen rather than refresh.
                 self._ix = self._open()
                 self._parser = make_parser(self._ix.schema)
-            snap = self._snapshot
-            if snap is None or not snap.searcher.up_to_date():
-                # A rebuild swaps the whole folder in: reopen rather than refresh.
-                if snap is not None:
-                    self._ix = self._open()
-                    self._parser = make_parser(self._ix.schema)
+                self._any_parser = make_parser(self._ix.schema, any_word=True)
                 self._snapshot = _Snapshot(self._ix.searcher())
             return self._snapshot
 
@@ -120,6 +118,10 @@ class SearchIndex:
                 matched = set(searcher.docs_for_query(q))
             except Exception:  # a query Whoosh accepted but cannot run: search its words
                 q = parse(self._parser, " ".join(query_words(text)).lower())
+                matched = set(searcher.docs_for_query(q)) if q is not None else set()
+            if not matched and len(text.split()) > 1 and not has_operators(text):
+                # A question or a long phrasing: rank documents by how many of its words they hold.
+                q = parse(self._any_parser, text)
                 matched = set(searcher.docs_for_query(q)) if q is not None else set()
         kept, counts = filter_and_count(matched, snap.rows, req)
 
