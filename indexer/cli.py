@@ -53,8 +53,8 @@ def _locations(args) -> tuple[Path, Path]:
 class ProgressBar:
     """A one-line progress bar on a terminal; silence elsewhere."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
+    def __init__(self, stream=None):
+        self.stream = stream = stream or sys.stderr
         self.enabled = stream.isatty()
         self.last = 0.0
 
@@ -74,7 +74,8 @@ class ProgressBar:
         self.stream.flush()
 
 
-def print_report(report: IndexReport, out=sys.stdout) -> None:
+def print_report(report: IndexReport, out=None) -> None:
+    out = out or sys.stdout
     if report.rebuilt_because:
         print(f"Rebuilt the index: {report.rebuilt_because}.", file=out)
     print(f"added {len(report.added)}, updated {len(report.updated)}, moved {len(report.moved)}, "

@@ -25,12 +25,13 @@ _DATE_PATTERNS = (
     (re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})[\s-]+((?:19|20)\d\d)(?!\d)"), lambda m: (m[3], m[2], m[1])),
 )
 
-# Types by the words people use; matched against file names with å/ä/ö folded to a/a/o.
+# Types by the words people use, matched with å/ä/ö folded to a/a/o as in file names.
+# "Agenda" alone is no type here: this network writes "Agenda 2030" everywhere.
 TYPE_WORDS = (
-    ("minutes", ("minnesanteckning", "protokoll", "anteckning", "motesanteckning")),
-    ("follow-up", ("uppfoljning", "aterrapport", "uppfoljningsdokument")),
-    ("agenda", ("inbjudan", "kallelse", "dagordning", "agenda", "program")),
-    ("presentation", ("presentation", "bilder", "foredrag", "slides")),
+    ("minutes", (r"minnesanteckning", r"protokoll", r"anteckning", r"motesanteckning")),
+    ("follow-up", (r"uppfoljning", r"aterrapport")),
+    ("agenda", (r"inbjudan", r"kallelse", r"dagordning", r"agenda(?![\s_-]*2030)")),
+    ("presentation", (r"presentation", r"bilder", r"foredrag", r"slides")),
 )
 PLACEHOLDER_TITLES = re.compile(
     r"^(untitled|namnlös|namnlöst|document\d*|dokument\d*|presentation\d*|powerpoint-presentation|"
@@ -67,7 +68,7 @@ def infer_type(filename: str, extraction: Extraction | None) -> str:
     """Guess the document type from its file name, then its format, then its opening text."""
     stem = fold(PurePosixPath(filename).stem)
     for kind, words in TYPE_WORDS:
-        if any(w in stem for w in words):
+        if any(re.search(w, stem) for w in words):
             return kind
     if extraction is None:
         return "other"

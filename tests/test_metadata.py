@@ -56,6 +56,9 @@ def _ex(fmt="docx", pages=("",), title=None, heading=None, created=None):
     ("bilaga-2.pdf", _ex("pdf", ["Uppföljning av miljömålen"]), "follow-up"),
     ("bilaga-3.pdf", _ex("pdf", ["Något helt annat"]), "other"),
     ("bilaga.pdf", None, "other"),
+    ("agenda.pdf", _ex("pdf"), "agenda"),
+    ("agenda-2030-rapport.pdf", _ex("pdf"), "other"),
+    ("rapport.pdf", _ex("pdf", ["Möte om Agenda 2030 i kommunen"]), "other"),
 ])
 def test_infer_type(filename, extraction, expected):
     assert infer_type(filename, extraction) == expected
