@@ -1,0 +1,145 @@
+"""PPTX (and PPTM/PPSX/POTX): one page per slide, speaker notes appended."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from indexer.models import Extraction
+
+from ._util import build, corrupt, heading_text
+
+log = logging.getLogger(__name__)
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+PML = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+SP, GRP, FRAME = PML + "sp", PML + "grpSp", PML + "graphicFrame"
+TX_BODY = PML + "txBody"
+ALTERNATE, CHOICE, FALLBACK = MC + "AlternateContent", MC + "Choice", MC + "Fallback"
+TITLE_TYPES = ("title", "ctrTitle")
+RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+
+
+def _paragraphs(tx_body) -> list[str]:
+    """The lines of a DrawingML text body: a:p, with a:br as a line break."""
+    lines = []
+    for p in tx_body.iter(A + "p"):
+        parts = []
+        for el in p.iter(A + "t", A + "br"):
+            if el.tag == A + "br":
+                parts.append("\n")
+            elif el.text:
+                parts.append(el.text)
+        lines.append("".join(parts))
+    return lines
+
+
+def _table(tbl) -> list[str]:
+    rows = []
+    for tr in tbl.iter(A + "tr"):
+        cells = []
+        for tc in tr.findall(A + "tc"):
+            body = tc.find(A + "txBody")
+            text = " ".join(" ".join(_paragraphs(body)).split()) if body is not None else ""
+            if text:
+                cells.append(text)
+        if cells:
+            rows.append(" | ".join(cells))
+    return rows
+
+
+def _placeholder_type(sp) -> str | None:
+    nv = sp.find(PML + "nvSpPr")
+    ph = nv.find(PML + "nvPr/" + PML + "ph") if nv is not None else None
+    if ph is None:
+        return None
+    return ph.get("type", "body")
+
+
+def _shapes(tree, lines: list[str], titles: list[str]) -> None:
+    """Text of every shape under a spTree/grpSp, in z-order, groups flattened."""
+    for shape in tree:
+        tag = shape.tag
+        if tag == SP:
+            body = shape.find(TX_BODY)
+            if body is None:
+                continue
+            paras = _paragraphs(body)
+            lines.extend(paras)
+            if _placeholder_type(shape) in TITLE_TYPES:
+                titles.append(" ".join(p.strip() for p in paras if p.strip()))
+        elif tag == GRP:
+            _shapes(shape, lines, titles)
+        elif tag == FRAME:
+            for tbl in shape.iter(A + "tbl"):
+                lines.extend(_table(tbl))
+        elif tag == ALTERNATE:
+            branch = shape.find(CHOICE)
+            if branch is None:
+                branch = shape.find(FALLBACK)
+            if branch is not None:
+                _shapes(branch, lines, titles)
+
+
+def _slide_text(slide) -> tuple[str, str | None]:
+    """(slide text with notes appended, title placeholder text)."""
+    lines: list[str] = []
+    titles: list[str] = []
+    tree = slide.element.find(PML + "cSld/" + PML + "spTree")
+    if tree is not None:
+        _shapes(tree, lines, titles)
+    if slide.has_notes_slide:
+        frame = slide.notes_slide.notes_text_frame
+        if frame is not None:
+            notes = frame.text.strip()
+            if notes:
+                lines.extend(["", notes])
+    title = next((t for t in titles if t), None)
+    return "\n".join(lines), title
+
+
+def _core_properties(package) -> tuple[object, object]:
+    """(title, created); python-pptx would invent "PowerPoint Presentation" when absent."""
+    try:
+        part = package.part_related_by(RT_CORE)
+    except KeyError:
+        return None, None
+    try:
+        return part.title, part.created  # python-pptx's CorePropertiesPart is the properties
+    except Exception:  # noqa: BLE001 - broken properties cost only the properties
+        return None, None
+
+
+def extract_pptx(path: Path) -> Extraction:
+    from pptx.package import Package
+
+    package = Package.open(str(path))
+    prs_part = package.main_document_part
+    if not hasattr(prs_part, "presentation"):
+        raise corrupt(f"not a PowerPoint presentation (main part is {prs_part.content_type})")
+    prs = prs_part.presentation
+
+    pages: list[str] = []
+    failed: list[int] = []
+    heading = None
+    slide_ids = prs.slides._sldIdLst.sldId_lst  # noqa: SLF001 - iterate ids so one bad slide is skippable
+    for number, sld_id in enumerate(slide_ids, start=1):
+        try:
+            slide = prs_part.related_slide(sld_id.rId)
+            text, title = _slide_text(slide)
+        except MemoryError:
+            raise
+        except Exception as e:  # noqa: BLE001 - one broken slide must not cost the others
+            log.debug("%s: slide %d unreadable: %r", path, number, e)
+            failed.append(number)
+            pages.append("")
+            continue
+        if number == 1:
+            heading = heading_text(title)
+        pages.append(text)
+    if failed and len(failed) == len(pages):
+        raise corrupt(f"no slide could be read ({len(pages)} slides)")
+    warnings = [f"partial: {len(failed)} slides unreadable"] if failed else []
+    title, created = _core_properties(package)
+    return build("pptx", pages, title=title, heading=heading, created=created, warnings=warnings)
