@@ -8,11 +8,11 @@ import pytest
 
 from builders import docx_bytes, pdf_bytes, pptx_bytes
 from indexer import BadRequest, SearchRequest
+from tiny import TinyArchive
 
 
 @pytest.fixture(scope="module")
 def ix(tmp_path_factory):
-    from conftest import TinyArchive
     t = TinyArchive(tmp_path_factory.mktemp("search"))
     t.write("naturvard/2023-10-10-lerum/minnesanteckningar.docx", docx_bytes(
         ["Parkslide och lupiner sprids. Parkslide bekämpas.", "Kommunen <b>beslutade</b> & <script>x</script>."],
