@@ -1,27 +1,109 @@
-"""The Swedish analysis chain: the one place that decides what a word is."""
+"""The Swedish analysis chains: the one place that decides what a word is.
+
+Whoosh pickles analyzers into the index, so the filters here hold no tables:
+they call `indexer.swedish`, which loads the dictionary once per process.
+Their import path (indexer.analysis.*) must stay stable while indexes exist.
+"""
 from __future__ import annotations
 
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from functools import lru_cache
+
+from whoosh.analysis import Filter, LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang import stemmer_for_language
 from whoosh.lang.stopwords import stoplists
+
+from . import swedish
 
 # Whoosh's StopFilter(lang="sv") adds its English stop list too ("IT", "may"
 # vanish); passing the Swedish list alone keeps them.
 SWEDISH_STOPWORDS = frozenset(stoplists["sv"])
 WORD = r"\w+(?:[.']\w+)*"
+_stem = stemmer_for_language("sv")
+
+
+@lru_cache(maxsize=300_000)
+def base_form(word: str) -> str:
+    """The dictionary's base form of a lowercased word; Snowball's stem when it knows none.
+
+    Known words are not stemmed as well: that would join words the dictionary
+    keeps apart (träd, a tree, and träda, to step).
+    """
+    return swedish.lemma(word) or _stem(word)
+
+
+class LemmaFilter(Filter):
+    """Replace each word by its base form: strategin -> strategi, nätverkets -> nätverk."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.stopped:
+                t.text = base_form(t.text)
+            yield t
+
+
+class CompoundPartsFilter(Filter):
+    """When indexing, emit a compound's parts instead of the word; when querying, the word.
+
+    A query word then meets the compounds it is a part of:
+    uppföljning finds miljömålsuppföljningen.
+    """
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.mode == "query":
+                yield t
+                continue
+            if t.stopped:
+                continue
+            for part in swedish.compound_parts(t.text):
+                t.text = part
+                yield t
+
+
+class WordAndPartsFilter(Filter):
+    """Emit each word and then its compound parts at the same place in the text.
+
+    Used to find and mark a query's terms in a text: a hit on "uppföljning"
+    marks "miljömålsuppföljningen".
+    """
+
+    def __call__(self, tokens):
+        for t in tokens:
+            yield t
+            if not t.stopped:
+                word = t.text
+                for part in swedish.compound_parts(word):
+                    t.text = part
+                    yield t
+                t.text = word
+
+
+def _words():
+    return (RegexTokenizer(WORD) | LowercaseFilter()
+            | StopFilter(stoplist=SWEDISH_STOPWORDS, minsize=1))
 
 
 def swedish_analyzer():
-    """Tokenize, lowercase, drop Swedish stop words, stem with Snowball Swedish.
+    """Whole words: tokenize, lowercase, drop Swedish stop words, reduce to the base form.
 
-    å, ä and ö stay distinct letters (får/far, för/for). Better Swedish handling
-    (compounds, lemmas) replaces this chain here and nowhere else.
+    å, ä and ö stay distinct letters (får/far, för/for).
     """
-    return (
-        RegexTokenizer(WORD)
-        | LowercaseFilter()
-        | StopFilter(stoplist=SWEDISH_STOPWORDS, minsize=1)
-        | StemFilter(lang="sv", cachesize=50000)
-    )
+    return _words() | LemmaFilter()
+
+
+def compound_parts_analyzer():
+    """Compound parts in their base forms, for a second, lower-weight field."""
+    return _words() | CompoundPartsFilter() | LemmaFilter()
+
+
+def highlight_analyzer():
+    """Whole words and their parts, as indexed: what finds a query's terms in a page."""
+    return _words() | WordAndPartsFilter() | LemmaFilter()
+
+
+def stock_analyzer():
+    """Whoosh's own Swedish chain, kept to measure ours against (see bench/relevance.py)."""
+    return LanguageAnalyzer("sv")
 
 
 def word_analyzer():

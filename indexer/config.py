@@ -77,8 +77,13 @@ def load_archive_config(root: Path) -> ArchiveConfig:
         if not name:
             raise ConfigError(f"{where}: a theme needs a name")
         themes.append(Theme(name=name, keywords=tuple(k.lower() for k in _str_list(t, "keywords", where))))
+    synonyms = []
+    for i, syn in enumerate(data.get("synonyms", [])):
+        terms = _str_list(syn, "terms", f"{ARCHIVE_FILE} [[synonyms]] #{i + 1}")
+        if len(terms) >= 2:
+            synonyms.append(terms)
     return ArchiveConfig(root=str(Path(root)), name=_str(network, "name", ARCHIVE_FILE) or "Arkiv",
-                         groups=tuple(groups), themes=tuple(themes))
+                         groups=tuple(groups), themes=tuple(themes), synonyms=tuple(synonyms))
 
 
 def parse_meeting_folder(name: str) -> tuple[date, str] | None:

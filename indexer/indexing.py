@@ -39,6 +39,7 @@ class IndexSettings:
     jobs: int = 1
     rebuild: bool = False
     lock_timeout: float = 60.0
+    chain: str = "swedish"  # the analysis chain for a new index (see schema.CHAINS)
     today: date | None = None  # for tests; defaults to the real today
 
 
@@ -60,9 +61,9 @@ def schema_problem(index_dir: Path) -> str | None:
     return None
 
 
-def _create_index(wdir: Path):
+def _create_index(wdir: Path, chain: str):
     wdir.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(wdir), build_schema())
+    ix = whoosh_index.create_in(str(wdir), build_schema(chain))
     (wdir / STAMP_FILE).write_text(f"{SCHEMA_VERSION}\n")
     return ix
 
@@ -240,7 +241,7 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
         if rebuild:
             new_dir = index_dir / (WHOOSH_DIR + ".new")
             shutil.rmtree(new_dir, ignore_errors=True)
-            ix = _create_index(new_dir)
+            ix = _create_index(new_dir, settings.chain)
         writer = ix.writer(limitmb=256)
         try:
             if not rebuild:
@@ -256,7 +257,7 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
                         if i in bucket:
                             bucket.remove(i)
                 pages = result.pages if isinstance(result, Extraction) else ()
-                writer.update_document(**index_fields(doc, current[i].sha256, pages))
+                writer.update_document(**index_fields(doc, current[i].sha256, pages, ix.schema.names()))
             writer.commit()
         except BaseException:
             writer.cancel()

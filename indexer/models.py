@@ -30,6 +30,7 @@ class ArchiveConfig:
     name: str
     groups: tuple[Group, ...]
     themes: tuple[Theme, ...]
+    synonyms: tuple[tuple[str, ...], ...] = ()  # groups of words that mean the same here
 
     def group(self, slug: str) -> Group | None:
         return next((g for g in self.groups if g.slug == slug), None)
@@ -142,6 +143,7 @@ class SearchResult:
     suggestion: str | None
     hits: tuple[Hit, ...]
     facets: dict[str, dict[str, int]]  # facet -> value -> document count, most frequent first
+    expanded: tuple[str, ...] = ()  # words the search added: synonyms, å/ä/ö spellings
 
     def to_json(self) -> dict:
         return {
@@ -150,6 +152,7 @@ class SearchResult:
             "page": self.page,
             "per_page": self.per_page,
             "suggestion": self.suggestion,
+            "expanded": list(self.expanded),
             "hits": [h.to_json() for h in self.hits],
             "facets": {name: dict(values) for name, values in self.facets.items()},
         }

@@ -7,9 +7,10 @@ import unicodedata
 from whoosh import qparser, query
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OperatorsPlugin, PlusMinusPlugin
 
-from .schema import TITLE_BOOST
+from .schema import PARTS_BOOST, TITLE_BOOST
 
-SEARCH_FIELDS = ("title", "content", "context")
+SEARCH_FIELDS = ("title", "content", "context", "parts")
+BOOSTS = {"title": TITLE_BOOST, "content": 1.0, "context": 0.8, "parts": PARTS_BOOST}
 FIELD_ALIASES = {
     "title": ["titel", "rubrik"],
     "content": ["text"],
@@ -37,10 +38,10 @@ def normalize_query(text: str) -> str:
 
 def make_parser(schema, any_word: bool = False) -> MultifieldParser:
     """Parse into a query over title, text and context; words AND'ed, or OR'ed with `any_word`."""
-    boosts = {"title": TITLE_BOOST, "content": 1.0, "context": 0.8}
+    fields = [f for f in SEARCH_FIELDS if f in schema]
     # OrGroup.factory rewards documents that match more of the words.
     group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=boosts, group=group)
+    parser = MultifieldParser(fields, schema, fieldboosts={f: BOOSTS[f] for f in fields}, group=group)
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     # A minus excludes only at a word's start: "Västra-Götaland" is one name, "-lupin" excludes.
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=[\w\"])",
@@ -77,8 +78,17 @@ def parse(parser: MultifieldParser, text: str) -> query.Query | None:
         except Exception:  # Whoosh raises many kinds on odd syntax; the words still count
             continue
         if q is not None and q is not query.NullQuery:
-            return q
+            return _without_positional_parts(q)
     return None
+
+
+def _without_positional_parts(q: query.Query) -> query.Query:
+    # The parts field keeps no positions: a phrase is matched on whole words only.
+    def visit(node):
+        if isinstance(node, (query.Phrase, query.Sequence)) and getattr(node, "fieldname", None) == "parts":
+            return query.NullQuery
+        return node
+    return q.accept(visit).normalize()
 
 
 def query_words(text: str) -> list[str]:

@@ -41,15 +41,15 @@ def document_from_json(text: str, pages: tuple[str, ...] = ()) -> Document:
         size=d["size"], page_count=d["page_count"], sources=d["sources"], pages=pages)
 
 
-def index_fields(doc: Document, sha256: str, pages: tuple[str, ...]) -> dict:
-    """Return the Whoosh field values for `doc`."""
+def index_fields(doc: Document, sha256: str, pages: tuple[str, ...], names) -> dict:
+    """Return the Whoosh field values for `doc`, for the fields in `names`."""
     text = "\n\n".join(pages)
     m = doc.meeting
     context = [*doc.themes, doc.filename.rsplit(".", 1)[0].replace("-", " ").replace("_", " ")]
     if m:
         context += [m.title, m.place, *(f"{s.name} {s.organisation}" for s in m.speakers)]
     day = doc.date.isoformat() if doc.date else ""
-    return {
+    fields = {
         "id": doc.id,
         "group": doc.group,
         "type": doc.type,
@@ -61,8 +61,10 @@ def index_fields(doc: Document, sha256: str, pages: tuple[str, ...]) -> dict:
         "content": text,
         "context": "\n".join(c for c in context if c),
         "spell": doc.title + "\n" + text,
+        "parts": doc.title + "\n" + text,
         "doc": json.dumps({"sha256": sha256, "doc": document_to_json(doc)}),
     }
+    return {k: v for k, v in fields.items() if k in names}
 
 
 def stored_document(stored: dict, pages: tuple[str, ...] = ()) -> tuple[Document, str]:

@@ -12,6 +12,9 @@ from whoosh import query as wq
 from .config import load_archive_config
 from .errors import ArkivError, IndexMissing, IndexUnavailable
 from .extract import EXTRACTOR_VERSION
+from . import swedish
+from .analysis import highlight_analyzer
+from .expansion import expand
 from .facets import Row, filter_and_count, ordered
 from .indexing import schema_problem, whoosh_dir
 from .models import FACETS, SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
@@ -21,7 +24,19 @@ from .snippets import best_page, leading_text, snippet
 from .store import TextCache
 
 MAX_PER_PAGE = 100
+TEXT_FIELDS = ("content", "title", "context", "parts")
 MAX_PAGE = 1000
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, for ranking spelling suggestions."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
 
 
 class BadRequest(ArkivError, ValueError):
@@ -69,6 +84,7 @@ class SearchIndex:
         self._snapshot: _Snapshot | None = None
         self._parser = None
         self._any_parser = None
+        self._highlighter = None
 
     # -- opening and refreshing -------------------------------------------------
     def _open(self):
@@ -91,6 +107,8 @@ class SearchIndex:
                 self._ix = self._open()
                 self._parser = make_parser(self._ix.schema)
                 self._any_parser = make_parser(self._ix.schema, any_word=True)
+                self._highlighter = highlight_analyzer() if "parts" in self._ix.schema else \
+                    self._ix.schema["content"].analyzer
                 self._snapshot = _Snapshot(self._ix.searcher())
             return self._snapshot
 
@@ -108,7 +126,13 @@ class SearchIndex:
         snap = self._current()
         searcher = snap.searcher
         text = normalize_query(req.query)
-        q = parse(self._parser, text) if text else None
+        reader = searcher.reader()
+        expanded: tuple[str, ...] = ()
+        qtext = text
+        if text and not has_operators(text):
+            qtext, expanded = expand(text, self.config.synonyms, lambda w: ("spell", w) in reader,
+                                     lambda w: swedish.lemma(w) is not None)
+        q = parse(self._parser, qtext) if text else None
         if text and q is None:
             matched: set[int] = set()
         elif q is None:
@@ -121,7 +145,7 @@ class SearchIndex:
                 matched = set(searcher.docs_for_query(q)) if q is not None else set()
             if not matched and len(text.split()) > 1 and not has_operators(text):
                 # A question or a long phrasing: rank documents by how many of its words they hold.
-                q = parse(self._any_parser, text)
+                q = parse(self._any_parser, qtext)
                 matched = set(searcher.docs_for_query(q)) if q is not None else set()
         kept, counts = filter_and_count(matched, snap.rows, req)
 
@@ -136,14 +160,14 @@ class SearchIndex:
                 kwargs = {"sortedby": "date_old"}
             results = searcher.search(q or wq.Every(), filter=kept, limit=limit,
                                       terms=q is not None, **kwargs)
-            analyzer = self._ix.schema["content"].analyzer
+            analyzer = self._highlighter
             start = (req.page - 1) * req.per_page
             for i in range(start, min(limit, len(results))):
                 hits.append(self._hit(results[i], q is not None, analyzer))
         return SearchResult(
             query=req.query, total=len(kept), page=req.page, per_page=req.per_page,
             suggestion=self._suggest(searcher, text) if text else None, hits=tuple(hits),
-            facets={f: ordered(counts[f], f) for f in FACETS},
+            facets={f: ordered(counts[f], f) for f in FACETS}, expanded=expanded,
         )
 
     def _hit(self, hit, scored: bool, analyzer) -> Hit:
@@ -152,7 +176,7 @@ class SearchIndex:
         terms = set()
         if scored and hit.results.has_matched_terms():
             terms = {t.decode("utf-8") if isinstance(t, bytes) else t
-                     for field, t in hit.matched_terms() if field in ("content", "title", "context")}
+                     for field, t in hit.matched_terms() if field in TEXT_FIELDS}
         page = best_page(pages, terms, analyzer)
         text = pages[page] if page is not None else ""
         return Hit(id=doc.id, title=doc.title, group=doc.group, date=doc.date, type=doc.type,
@@ -161,18 +185,30 @@ class SearchIndex:
                    snippet=snippet(text, terms, analyzer) if terms else leading_text(text))
 
     def _suggest(self, searcher, text: str) -> str | None:
+        """Offer the query with unknown words replaced by close, frequent indexed words.
+
+        Only offered when the corrected query finds something.
+        """
         reader = searcher.reader()
-        corrector = None
         suggestion = text
         for word in query_words(text):
             low = word.lower()
-            if (("spell", low) in reader) or len(low) < 4:
+            if len(low) < 4 or ("spell", low) in reader:
                 continue
-            corrector = corrector or searcher.corrector("spell")
-            found = corrector.suggest(low, limit=1, maxdist=2)
-            if found and found[0] != low:
-                suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", found[0], suggestion, count=1)
-        return suggestion if suggestion != text else None
+            candidates = searcher.corrector("spell").suggest(low, limit=8, maxdist=2)
+            if not candidates:
+                continue
+            # Short words have many neighbours: allow one typo in them, two in longer ones.
+            allowed = 1 if len(low) <= 5 else 2
+            candidates = [c for c in candidates if edit_distance(low, c) <= allowed]
+            if not candidates:
+                continue
+            best = min(candidates, key=lambda c: (edit_distance(low, c), -reader.doc_frequency("spell", c)))
+            suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, suggestion, count=1)
+        if suggestion == text:
+            return None
+        q = parse(self._parser, suggestion)
+        return suggestion if q is not None and any(True for _ in searcher.docs_for_query(q)) else None
 
     # -- documents ----------------------------------------------------------------
     def document(self, doc_id: str) -> Document | None:

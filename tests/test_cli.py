@@ -67,7 +67,7 @@ def test_search_json_matches_design(arch, capsys):
     code, out, _ = run(capsys, "search", "parkslide", *loc(arch), "--json")
     data = json.loads(out)
     assert code == 0
-    assert list(data) == ["query", "total", "page", "per_page", "suggestion", "hits", "facets"]
+    assert list(data) == ["query", "total", "page", "per_page", "suggestion", "expanded", "hits", "facets"]
     hit = data["hits"][0]
     assert list(hit) == ["id", "title", "group", "date", "type", "themes", "page", "score", "snippet"]
     assert hit["id"] == "naturvard/2023-10-10-lerum/minnesanteckningar.docx" and hit["date"] == "2023-10-10"

@@ -1,0 +1,70 @@
+"""Widen a plain-words query: synonyms from arkiv.toml and å/ä/ö the typist left out."""
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Callable
+
+SYNONYM_BOOST = 0.5
+RESTORED_BOOST = 0.3
+# What a keyboard without å/ä/ö makes of them.
+_RESTORE = {"a": ("a", "å", "ä"), "o": ("o", "ö")}
+MAX_VARIANTS = 64
+
+
+def restorations(word: str, known: Callable[[str], bool]) -> list[str]:
+    """Return spellings of `word` with å/ä/ö put back that the index knows (hallbar -> hållbar)."""
+    low = word.lower()
+    slots = [i for i, ch in enumerate(low) if ch in _RESTORE]
+    if not slots or len(slots) > 5:
+        return []
+    found = []
+    choices = [_RESTORE[low[i]] for i in slots]
+    for n, combo in enumerate(itertools.product(*choices)):
+        if n > MAX_VARIANTS:
+            break
+        chars = list(low)
+        for i, ch in zip(slots, combo):
+            chars[i] = ch
+        candidate = "".join(chars)
+        if candidate != low and known(candidate):
+            found.append(candidate)
+    return found
+
+
+def expand(text: str, synonyms: tuple[tuple[str, ...], ...], known: Callable[[str], bool],
+           is_word: Callable[[str], bool] = lambda w: False) -> tuple[str, tuple[str, ...]]:
+    """Return the query text with alternatives added at a lower weight, and what was added.
+
+    Only the configuration's words and the index's own vocabulary are added,
+    always quoted, so nothing the user typed becomes query syntax. `known`
+    says whether the index has a word; `is_word` whether Swedish has it (lag
+    is a word of its own, not låg typed without the ring).
+    """
+    spans: list[tuple[int, int, str]] = []
+    added: list[str] = []
+    for group in synonyms:
+        for term in group:
+            m = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.I)
+            if m and not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                others = [o for o in group if o.lower() != term.lower()]
+                alt = " OR ".join(_quote(o) for o in others)
+                spans.append((m.start(), m.end(), f"({_quote(m[0])} OR ({alt})^{SYNONYM_BOOST})"))
+                added.extend(others)
+                break
+    for m in re.finditer(r"[^\W\d_]{3,}", text):
+        if any(s < m.end() and m.start() < e for s, e, _ in spans) or known(m[0].lower()) \
+                or is_word(m[0].lower()):
+            continue
+        variants = restorations(m[0], known)
+        if variants:
+            alt = " OR ".join(_quote(v) for v in variants)
+            spans.append((m.start(), m.end(), f"({_quote(m[0])} OR ({alt})^{RESTORED_BOOST})"))
+            added.extend(variants)
+    for start, end, replacement in sorted(spans, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text, tuple(added)
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', " ") + '"'
