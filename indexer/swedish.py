@@ -130,6 +130,11 @@ def build_tables(dic: Path, aff: Path, overrides: Path = OVERRIDES_FILE) -> Tabl
                         note(begin, form, word)
                     if FLAG_MIDDLE in r.cont:
                         note(middle, form, word)
+    for table in (begin, middle):
+        for form, base in table.items():
+            # "avtals-" is avtal + s, not the verb avtala: a linking s after a word wins.
+            if form.endswith("s") and form[:-1] in words and base != form[:-1]:
+                table[form] = form[:-1]
     return Tables(words=words, by_ending=by_ending, begin=begin, middle=middle,
                   overrides=_load_overrides(overrides), max_ending=max(map(len, by_ending)))
 
@@ -241,6 +246,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
         return ()
     out: list[str] = []
     for _, base in parts:
-        # A part may itself be a listed compound with a reviewed split.
-        out.extend(t.overrides.get(base) or (base,))
-    return tuple(out)
+        # A part may itself be a listed compound with a reviewed split: keep both.
+        out.append(base)
+        out.extend(t.overrides.get(base, ()))
+    return tuple(dict.fromkeys(out))

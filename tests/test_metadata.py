@@ -29,6 +29,16 @@ TODAY = date(2026, 11, 29)
     pytest.param("kapitel 5/9 och sida 12", None, id="fraction without year"),
     pytest.param("inget datum här", None, id="none"),
     pytest.param("32 mars 2018", None, id="day out of range"),
+    pytest.param("Mötet 9–10 oktober 2023 i Lerum", date(2023, 10, 9), id="range: first day"),
+    pytest.param("Mötet 9-10 oktober 2023", date(2023, 10, 9), id="range with hyphen"),
+    pytest.param("30 september–1 oktober 2023", date(2023, 9, 30), id="range across months"),
+    pytest.param("tisdagen den 10 oktober 2023", date(2023, 10, 10), id="weekday prefix"),
+    pytest.param("Nätverksträff vecka 41 2023", date(2023, 10, 9), id="week number, year after"),
+    pytest.param("Planering 2024: v. 12 möts vi", date(2024, 3, 18), id="week number, year before"),
+    pytest.param("Vi ses vecka 41", None, id="week number without a year"),
+    pytest.param("kl 13.00–16.30 och § 87", None, id="times and paragraph signs are no dates"),
+    pytest.param("Tid: 13.00-16.30, 2023-10-10", date(2023, 10, 10), id="time before a date"),
+    pytest.param("§ 87/2019 beslut", None, id="paragraph with year"),
 ])
 def test_first_date_in_text(text, expected):
     assert first_date_in_text(text, TODAY) == expected

@@ -1,0 +1,148 @@
+"""The Swedish analysis chain: a golden table of word forms, and any text analyzes."""
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer import swedish
+from indexer.analysis import compound_parts_analyzer, highlight_analyzer, stock_analyzer, swedish_analyzer
+
+pytestmark = pytest.mark.skipif(not swedish.has_dictionary(), reason="the hunspell-sv dictionary is not installed")
+
+WHOLE = swedish_analyzer()
+PARTS = compound_parts_analyzer()
+
+# word, its token in the main field, its compound parts (the second field)
+GOLDEN = [
+    ("strategin", 'strategi', ''),
+    ("strategier", 'strategi', ''),
+    ("nätverket", 'nätverk', ''),
+    ("nätverkets", 'nätverk', ''),
+    ("protokollet", 'protokoll', ''),
+    ("protokollen", 'protokoll', ''),
+    ("miljön", 'miljö', ''),
+    ("arbetet", 'arbete', ''),
+    ("beslutet", 'beslut', ''),
+    ("besluten", 'beslut', ''),
+    ("indikatorerna", 'indikator', ''),
+    ("indikatorn", 'indikator', ''),
+    ("kommunerna", 'kommun', ''),
+    ("kommunens", 'kommun', ''),
+    ("sammanträdet", 'sammanträde', ''),
+    ("sammanträden", 'sammanträde', ''),
+    ("beslutade", 'besluta', ''),
+    ("verksamheten", 'verksamhet', ''),
+    ("länsstyrelsen", 'länsstyrelse', ''),
+    ("regeringens", 'regering', ''),
+    ("åtgärdsprogrammet", 'åtgärdsprogram', ''),
+    ("uppföljningen", 'uppföljning', ''),
+    ("rapporten", 'rapport', ''),
+    ("planerna", 'plan', ''),
+    ("träden", 'träd', ''),
+    ("verket", 'verk', ''),
+    ("lagen", 'lag', ''),
+    ("näten", 'nät', ''),
+    ("målen", 'mål', ''),
+    ("miljömålsuppföljningen", 'miljömålsuppföljning', 'miljömål miljö mål uppföljning'),
+    ("kommunnätverkets", 'kommunnätverk', 'kommun nätverk'),
+    ("naturvårdsstrategin", 'naturvårdsstrategi', 'naturvård strategi'),
+    ("grönstrukturplanen", 'grönstrukturplan', 'grönstruktur plan'),
+    ("upphandlingskriterier", 'upphandlingskriterium', 'upphandling kriterium'),
+    ("landskapsplaneringen", 'landskapsplanering', 'landskap planering'),
+    ("våtmarksinventering", 'våtmarksinventering', 'våtmark inventering'),
+    ("fågelinventeringen", 'fågelinventering', 'fågel inventering'),
+    ("klimatanpassningsplanen", 'klimatanpassningsplan', 'klimat anpassning plan'),
+    ("hållbarhetsmålen", 'hållbarhetsmål', 'hållbarhet mål'),
+    ("avtalsuppföljning", 'avtalsuppföljning', 'avtal uppföljning'),
+    ("naturvårdsgruppen", 'naturvårdsgrupp', 'naturvård grupp'),
+    ("miljöstrategigruppen", 'miljöstrategigrupp', 'miljö strategi grupp'),
+    ("skogsstyrelsens", 'skogsstyrelse', ''),
+    ("nyckelbiotoper", 'nyckelbiotop', ''),
+    ("fairtradediplomeringen", 'fairtradediplomering', 'fairtrade diplomering'),
+    ("genomförande", 'genomföra', ''),
+    ("underlag", 'underlag', ''),
+    ("uppföljning", 'uppföljning', ''),
+    ("underlaget", 'underlag', ''),
+    ("verksamhet", 'verksamhet', ''),
+    ("sammanträde", 'sammanträde', ''),
+    ("nätverk", 'nätverk', ''),
+    ("naturvård", 'naturvård', ''),
+    ("får", 'får', ''),
+    ("far", 'far', ''),
+    ("för", '', ''),
+    ("for", 'for', ''),
+    ("mål", 'mål', ''),
+    ("mal", 'mal', ''),
+    ("här", '', ''),
+    ("har", '', ''),
+    ("IT", 'it', ''),
+    ("Göteborg", 'göteborg', ''),
+    ("Västra", 'västra', ''),
+]
+
+
+@pytest.mark.parametrize("word, whole, parts", GOLDEN, ids=[g[0] for g in GOLDEN])
+def test_golden_word_forms(word, whole, parts):
+    assert " ".join(t.text for t in WHOLE(word)) == whole
+    assert " ".join(t.text for t in PARTS(word)) == parts
+
+
+@pytest.mark.parametrize("forms", [
+    ("strategi", "strategin", "strategier", "strategierna"),
+    ("nätverk", "nätverket", "nätverkets", "nätverken"),
+    ("protokoll", "protokollet", "protokollen"),
+    ("beslut", "beslutet", "besluten", "beslutets"),
+    ("indikator", "indikatorn", "indikatorer", "indikatorerna"),
+    ("kommun", "kommunen", "kommuner", "kommunerna", "kommunernas"),
+    ("miljö", "miljön", "miljöer"),
+    ("arbete", "arbetet", "arbeten"),
+])
+def test_all_forms_of_a_lemma_meet(forms):
+    assert len({tuple(t.text for t in WHOLE(f)) for f in forms}) == 1
+
+
+@pytest.mark.parametrize("a, b", [("får", "far"), ("för", "for"), ("mål", "mal"), ("träd", "träda"),
+                                  ("här", "har"), ("låg", "lag")])
+def test_distinct_words_stay_apart(a, b):
+    assert [t.text for t in WHOLE(a)] != [t.text for t in WHOLE(b)] or not list(WHOLE(a))
+
+
+@pytest.mark.parametrize("word", ["kommunerna", "sammanträdet", "beslutade", "verksamheten", "genomförande",
+                                  "underlag", "uppföljning", "nätverket", "naturvården"])
+def test_trap_words_are_not_split(word):
+    assert list(PARTS(word)) == []
+
+
+def test_english_stop_words_are_not_dropped():
+    # Whoosh's own Swedish chain drops "IT" (an English stop word); ours keeps it.
+    assert [t.text for t in WHOLE("IT i skolan")] == ["it", "skola"]
+    assert "it" not in [t.text for t in stock_analyzer()("IT i skolan")]
+
+
+def test_query_mode_keeps_the_whole_word():
+    assert [t.text for t in PARTS("miljömålsuppföljningen", mode="query")] == ["miljömålsuppföljning"]
+
+
+def test_highlighting_sees_parts_where_the_word_stands():
+    tokens = [(t.text, t.startchar) for t in highlight_analyzer()("Om miljömålsuppföljningen", chars=True,
+                                                                   mode="query", removestops=False)]
+    assert ("uppföljning", 3) in tokens and ("miljömålsuppföljning", 3) in tokens
+
+
+def test_analyzers_pickle_without_tables():
+    # Whoosh stores the analyzer in the index: it must stay small.
+    assert len(pickle.dumps(swedish_analyzer())) < 2000
+    assert len(pickle.dumps(compound_parts_analyzer())) < 2000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_analyzes(text):
+    for analyzer in (WHOLE, PARTS):
+        for t in analyzer(text):
+            assert isinstance(t.text, str)
+        for t in analyzer(text, mode="query"):
+            assert isinstance(t.text, str)
