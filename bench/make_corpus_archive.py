@@ -1,0 +1,77 @@
+"""Lay out ../shared/corpus/regeringen-se.tar.gz as an archive: a group per section, a folder per month.
+
+    python bench/make_corpus_archive.py OUT [--limit N] [--binaries N]
+
+`regeringen-se/<section>/<YYYY>/<MM>/<name>.md` becomes
+`OUT/<section>/<YYYY>-<MM>-01/<name>.md`, so every document's date comes from
+its folder as a meeting's would. With --binaries N, the sample archive's PDF,
+DOCX and PPTX files are copied N times over under `OUT/binar/` so that
+extraction is exercised too. Run by hand; nothing here is copied into the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tarfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus" / "regeringen-se.tar.gz"
+PATH = re.compile(r"^\./([a-z0-9-]+)/(\d{4})/(\d{2})/([^/]+\.md)$")
+
+
+def build(out: Path, limit: int | None = None, binaries: int = 0, corpus: Path = CORPUS) -> int:
+    if not corpus.is_file():
+        sys.exit(f"{corpus} is missing: the benchmark needs ../shared/corpus")
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    sections: set[str] = set()
+    count = 0
+    with tarfile.open(corpus, "r:gz") as tar:
+        for member in tar:
+            m = PATH.match(member.name)
+            if not m or not member.isfile():
+                continue
+            section, year, month, name = m.groups()
+            dest = out / section / f"{year}-{month}-01" / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with tar.extractfile(member) as src:
+                dest.write_bytes(src.read())
+            sections.add(section)
+            count += 1
+            if limit and count >= limit:
+                break
+    if binaries:
+        samples = [p for p in (REPO / "archive").rglob("*") if p.suffix in (".pdf", ".docx", ".pptx")]
+        for n in range(binaries):
+            folder = out / "binar" / f"2020-01-{n % 28 + 1:02d}" / f"kopia-{n:04d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            for p in samples:
+                # Each copy gets its own bytes (a different hash), as real files would.
+                shutil.copyfile(p, folder / p.name)
+                with open(folder / p.name, "ab") as f:
+                    f.write(b"\n" if p.suffix == ".pdf" else b"")
+            count += len(samples)
+        sections.add("binar")
+    toml = ['[network]\nname = "regeringen.se (benchmark)"\n']
+    for s in sorted(sections):
+        toml.append(f'[[groups]]\nslug = "{s}"\nname = "{s}"\n')
+    toml.append('[[themes]]\nname = "Klimat"\nkeywords = ["klimat", "utsläpp"]\n')
+    (out / "arkiv.toml").write_text("\n".join(toml), encoding="utf-8")
+    return count
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--limit", type=int, help="stop after N pages (for quick runs)")
+    ap.add_argument("--binaries", type=int, default=0, help="copies of the sample PDF/DOCX/PPTX files")
+    args = ap.parse_args()
+    print(f"{build(args.out, args.limit, args.binaries)} documents in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
