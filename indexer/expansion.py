@@ -7,13 +7,17 @@ from typing import Callable
 
 SYNONYM_BOOST = 0.5
 RESTORED_BOOST = 0.3
+RESTORE_RATIO = 3
 # What a keyboard without å/ä/ö makes of them.
 _RESTORE = {"a": ("a", "å", "ä"), "o": ("o", "ö")}
 MAX_VARIANTS = 64
 
 
-def restorations(word: str, known: Callable[[str], bool]) -> list[str]:
-    """Return spellings of `word` with å/ä/ö put back that the index knows (hallbar -> hållbar)."""
+def restorations(word: str, known: Callable[[str], int]) -> list[str]:
+    """Return spellings of `word` with å/ä/ö put back that the index knows (hallbar -> hållbar).
+
+    `known` gives how many documents hold a word.
+    """
     low = word.lower()
     slots = [i for i, ch in enumerate(low) if ch in _RESTORE]
     if not slots or len(slots) > 5:
@@ -32,14 +36,16 @@ def restorations(word: str, known: Callable[[str], bool]) -> list[str]:
     return found
 
 
-def expand(text: str, synonyms: tuple[tuple[str, ...], ...], known: Callable[[str], bool],
+def expand(text: str, synonyms: tuple[tuple[str, ...], ...], known: Callable[[str], int],
            is_word: Callable[[str], bool] = lambda w: False) -> tuple[str, tuple[str, ...]]:
     """Return the query text with alternatives added at a lower weight, and what was added.
 
     Only the configuration's words and the index's own vocabulary are added,
     always quoted, so nothing the user typed becomes query syntax. `known`
-    says whether the index has a word; `is_word` whether Swedish has it (lag
-    is a word of its own, not låg typed without the ring).
+    says in how many documents the index has a word; `is_word` whether
+    Swedish has it (lag is a word of its own, not låg typed without the ring).
+    A typed spelling the index holds is still widened when the restored one is
+    far more common (uppfoljning quoted from a file name, uppföljning in text).
     """
     spans: list[tuple[int, int, str]] = []
     added: list[str] = []
@@ -53,10 +59,11 @@ def expand(text: str, synonyms: tuple[tuple[str, ...], ...], known: Callable[[st
                 added.extend(others)
                 break
     for m in re.finditer(r"[^\W\d_]{3,}", text):
-        if any(s < m.end() and m.start() < e for s, e, _ in spans) or known(m[0].lower()) \
-                or is_word(m[0].lower()):
+        word = m[0].lower()
+        if any(s < m.end() and m.start() < e for s, e, _ in spans) or is_word(word):
             continue
-        variants = restorations(m[0], known)
+        typed = known(word)
+        variants = [v for v in restorations(word, known) if known(v) >= RESTORE_RATIO * typed]
         if variants:
             alt = " OR ".join(_quote(v) for v in variants)
             spans.append((m.start(), m.end(), f"({_quote(m[0])} OR ({alt})^{RESTORED_BOOST})"))

