@@ -2,9 +2,10 @@
 
     python bench/make_corpus_archive.py OUT [--limit N] [--binaries N]
 
-`regeringen-se/<section>/<YYYY>/<MM>/<name>.md` becomes
-`OUT/<section>/<YYYY>-<MM>-01/<name>.md`, so every document's date comes from
-its folder as a meeting's would. With --binaries N, the sample archive's PDF,
+`regeringen-se/<section>[/<sub>]/<YYYY>/<MM>/<name>.md` becomes
+`OUT/<section>/<YYYY>-<MM>-01[-<sub>]/<name>.md`, so a document's date comes
+from its folder as a meeting's would; pages without a year and month in their
+path go to `OUT/<section>/ovrigt/`. With --binaries N, the sample archive's PDF,
 DOCX and PPTX files are copied N times over under `OUT/binar/` so that
 extraction is exercised too. Run by hand; nothing here is copied into the repository.
 """
@@ -19,7 +20,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "regeringen-se.tar.gz"
-PATH = re.compile(r"^\./([a-z0-9-]+)/(\d{4})/(\d{2})/([^/]+\.md)$")
+# ./<section>[/<subsection>]/<YYYY>/<MM>/<name>.md; a few pages have no year/month.
+PATH = re.compile(r"^\./([a-z0-9-]+)/(?:([a-z0-9-]+)/)?(\d{4})/(\d{1,3})/(.+\.md)$")
 
 
 def build(out: Path, limit: int | None = None, binaries: int = 0, corpus: Path = CORPUS) -> int:
@@ -32,11 +34,18 @@ def build(out: Path, limit: int | None = None, binaries: int = 0, corpus: Path =
     count = 0
     with tarfile.open(corpus, "r:gz") as tar:
         for member in tar:
-            m = PATH.match(member.name)
-            if not m or not member.isfile():
+            if not member.isfile() or not member.name.endswith(".md"):
                 continue
-            section, year, month, name = m.groups()
-            dest = out / section / f"{year}-{month}-01" / name
+            m = PATH.match(member.name)
+            if m:
+                section, sub, year, month, name = m.groups()
+                month = month if 1 <= int(month) <= 12 else "01"
+                folder = f"{year}-{int(month):02d}-01" + (f"-{sub}" if sub else "")
+                name = name.replace("/", "-")
+            else:  # no date in the path: the text must give one, as in an "ovrigt" folder
+                parts = member.name[2:].split("/")
+                section, folder, name = parts[0], "ovrigt", "-".join(parts[1:])
+            dest = out / section / folder / name
             dest.parent.mkdir(parents=True, exist_ok=True)
             with tar.extractfile(member) as src:
                 dest.write_bytes(src.read())
