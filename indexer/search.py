@@ -5,6 +5,7 @@ import re
 import threading
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -128,18 +129,7 @@ class SearchIndex:
         snap = self._current()
         searcher = snap.searcher
         text = normalize_query(req.query)
-        reader = searcher.reader()
-        expanded: tuple[str, ...] = ()
-        qtext = text
-        if text and not has_operators(text):
-            qtext, expanded = expand(text, self.config.synonyms, lambda w: reader.doc_frequency("spell", w),
-                                     lambda w: swedish.lemma(w) is not None)
-        q = parse(self._parser, qtext) if text else None
-        if q is not None and not has_operators(text) and 1 < len(text.split()) <= MAX_PHRASE_WORDS:
-            # Words that stand together in a document rank it higher (Klimat 2030).
-            phrase = parse(self._parser, '"' + text.replace('"', " ") + '"')
-            if phrase is not None:
-                q = wq.AndMaybe(q, phrase.with_boost(PHRASE_BOOST))
+        q, expanded = self._prepare(text, searcher.reader())
         if text and q is None:
             matched: set[int] = set()
         elif q is None:
@@ -152,7 +142,7 @@ class SearchIndex:
                 matched = set(searcher.docs_for_query(q)) if q is not None else set()
             if not matched and len(text.split()) > 1 and not has_operators(text):
                 # A question or a long phrasing: rank documents by how many of its words they hold.
-                q = parse(self._any_parser, qtext)
+                q = parse(self._any_parser, self._expand(text, searcher.reader())[0])
                 matched = set(searcher.docs_for_query(q)) if q is not None else set()
         kept, counts = filter_and_count(matched, snap.rows, req)
 
@@ -169,26 +159,70 @@ class SearchIndex:
                                       terms=q is not None, **kwargs)
             analyzer = self._highlighter
             start = (req.page - 1) * req.per_page
-            for i in range(start, min(limit, len(results))):
-                hits.append(self._hit(results[i], q is not None, analyzer))
+            # scored_length, not len(): Whoosh may count matches the filter dropped.
+            for i in range(start, min(limit, results.scored_length())):
+                hits.append(self._hit(results[i], q is not None, sort == "relevance", analyzer))
         return SearchResult(
             query=req.query, total=len(kept), page=req.page, per_page=req.per_page,
             suggestion=self._suggest(searcher, text) if text else None, hits=tuple(hits),
             facets={f: ordered(counts[f], f) for f in FACETS}, expanded=expanded,
         )
 
-    def _hit(self, hit, scored: bool, analyzer) -> Hit:
+    def _expand(self, text: str, reader) -> tuple[str, tuple[str, ...]]:
+        if not text or has_operators(text):
+            return text, ()
+        return expand(text, self.config.synonyms, lambda w: reader.doc_frequency("spell", w),
+                      lambda w: swedish.lemma(w) is not None)
+
+    def _prepare(self, text: str, reader):
+        """Parse normalised query text, widened by synonyms and å/ä/ö; (None, ()) for no query."""
+        if not text:
+            return None, ()
+        qtext, expanded = self._expand(text, reader)
+        q = parse(self._parser, qtext)
+        if q is not None and not has_operators(text) and 1 < len(text.split()) <= MAX_PHRASE_WORDS:
+            # Words that stand together in a document rank it higher (Klimat 2030).
+            phrase = parse(self._parser, '"' + text.replace('"', " ") + '"')
+            if phrase is not None:
+                q = wq.AndMaybe(q, phrase.with_boost(PHRASE_BOOST))
+        return q, expanded
+
+    def highlighter(self, query: str) -> Callable[[str], list[tuple[int, int]]]:
+        """Return a function giving the (start, end) spans in a text that `query` matches.
+
+        The same words the search matches: forms, compound parts, synonyms.
+        """
+        snap = self._current()
+        q, _ = self._prepare(normalize_query(query), snap.searcher.reader())
+        terms = set()
+        if q is not None:
+            for field, term in q.iter_all_terms():
+                if field in TEXT_FIELDS:
+                    terms.add(term.decode("utf-8") if isinstance(term, bytes) else term)
+        analyzer = self._highlighter
+
+        def spans(text: str) -> list[tuple[int, int]]:
+            found: list[tuple[int, int]] = []
+            if terms and text:
+                for t in analyzer(text, chars=True, mode="query", removestops=False):
+                    if t.text in terms and (t.startchar, t.endchar) not in found[-1:]:
+                        found.append((t.startchar, t.endchar))
+            return found
+        return spans
+
+    def _hit(self, hit, matched: bool, ranked: bool, analyzer) -> Hit:
+        # With a date sort, Whoosh's hit.score is the sort key, not a score.
         doc, sha = stored_document(hit.fields())
         pages = self.texts.pages(sha)
         terms = set()
-        if scored and hit.results.has_matched_terms():
+        if matched and hit.results.has_matched_terms():
             terms = {t.decode("utf-8") if isinstance(t, bytes) else t
                      for field, t in hit.matched_terms() if field in TEXT_FIELDS}
         page = best_page(pages, terms, analyzer)
         text = pages[page] if page is not None else ""
         return Hit(id=doc.id, title=doc.title, group=doc.group, date=doc.date, type=doc.type,
                    themes=doc.themes, page=None if page is None else page + 1,
-                   score=float(hit.score or 0.0) if scored else 0.0,
+                   score=float(hit.score or 0.0) if matched and ranked else 0.0,
                    snippet=snippet(text, terms, analyzer) if terms else leading_text(text))
 
     def _suggest(self, searcher, text: str) -> str | None:

@@ -112,6 +112,27 @@ def test_sort(ix, sort, first):
     assert hits[0].date == first and hits[-1].date is None
 
 
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_query_sorted_by_date_keeps_snippets(ix, sort):
+    res = search(ix, "parkslide", sort=sort)
+    dates = [h.date for h in res.hits if h.date]
+    assert dates == sorted(dates, reverse=sort == "newest") and len(res.hits) == 3
+    assert all("<mark>" in h.snippet for h in res.hits) and all(h.score == 0.0 for h in res.hits)
+
+
+def test_filters_that_drop_matches_page_safely(ix):
+    res = search(ix, "parkslide", types=("presentation", "follow-up"), per_page=2)
+    assert res.total == 1 and len(res.hits) == 1
+    assert search(ix, "parkslide", groups=("naturvard",), page=2, per_page=1).hits
+
+
+def test_highlighter_marks_what_the_search_matches(ix):
+    spans = ix.highlighter("uppföljning")
+    text = "Om miljömålsuppföljningen och uppföljningar, inte följning."
+    assert [text[a:b] for a, b in spans(text)] == ["miljömålsuppföljningen", "uppföljningar"]
+    assert ix.highlighter("")("text") == []
+
+
 def test_paging(ix):
     all_ids = [h.id for h in search(ix, "").hits]
     paged = [h.id for p in (1, 2, 3) for h in search(ix, "", page=p, per_page=2).hits]

@@ -1,0 +1,159 @@
+"""Nätverksarkivet's web app: the indexer's search API as Swedish pages and JSON."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer import ArkivError, ConfigError, IndexMissing, IndexUnavailable, SearchIndex, resolve_archive, \
+    resolve_index
+
+from . import formatting
+
+__all__ = ["create_app", "get_index"]
+
+EXTENSION = "arkiv"
+
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+# The original files. Downloads: nothing in them may run or be framed. PDFs shown in the
+# browser: Chrome's PDF viewer draws its page with inline styles that default-src 'none'
+# would block, so only framing is forbidden (nosniff keeps them PDFs).
+FILE_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+INLINE_PDF_SECURITY_POLICY = "frame-ancestors 'none'"
+
+
+class IndexHolder:
+    """Opens the archive's SearchIndex once, on first use, and hands the same one out after."""
+
+    def __init__(self, archive: Path, index_dir: Path):
+        self.archive = archive
+        self.index_dir = index_dir
+        self._lock = threading.Lock()
+        self._index: SearchIndex | None = None
+
+    def get(self) -> SearchIndex:
+        with self._lock:
+            if self._index is None:
+                self._index = SearchIndex(self.archive, self.index_dir)
+            return self._index
+
+
+def get_index(app: Flask | None = None) -> SearchIndex:
+    """The app's SearchIndex, opened on first use (IndexMissing etc. surface as 503 pages)."""
+    return (app or current_app).extensions[EXTENSION].get()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(ARKIV_ARCHIVE=None, ARKIV_INDEX=None)
+    app.config.from_prefixed_env("ARKIV")
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.sort_keys = False  # facet values are ordered: most frequent first
+    app.json.ensure_ascii = False
+
+    archive = resolve_archive(_str(app.config["ARKIV_ARCHIVE"]))
+    index_dir = resolve_index(_str(app.config["ARKIV_INDEX"]), archive)
+    app.extensions[EXTENSION] = IndexHolder(archive, index_dir)
+
+    from .views import bp
+
+    app.register_blueprint(bp)
+    _register_filters(app)
+    _register_errors(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def _str(value) -> str | None:
+    return str(value) if value else None
+
+
+def _register_filters(app: Flask) -> None:
+    app.add_template_filter(formatting.sv_date, "sv_date")
+    app.add_template_filter(formatting.type_label, "type_label")
+    app.add_template_filter(formatting.format_label, "format_label")
+    app.add_template_filter(formatting.file_size, "file_size")
+    app.add_template_filter(formatting.source_label, "source_label")
+    app.add_template_filter(formatting.status_label, "status_label")
+    app.jinja_env.globals["set_by_person"] = formatting.SET_BY_PERSON
+
+    @app.context_processor
+    def archive_context():
+        try:
+            config = get_index(app).config
+        except ArkivError:
+            config = None
+        return {"archive_config": config}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error(status: int, title: str, message: str, hint: str | None = None, command: str | None = None):
+    if _wants_json():
+        error = f"{message} Kör `{command}`." if command else message
+        return jsonify({"error": error}), status
+    return render_template("error.html", status=status, title=title, message=message, hint=hint,
+                           command=command), status
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(IndexMissing)
+    def index_missing(e):
+        return _error(503, "Arkivet har inget sökindex ännu",
+                      "Arkivet har inte indexerats än, så det finns inget att söka i.",
+                      command="arkiv index")
+
+    @app.errorhandler(IndexUnavailable)
+    def index_unavailable(e):
+        return _error(503, "Sökindexet kan inte användas",
+                      "Sökindexet kan inte öppnas: det behöver byggas om.",
+                      command="arkiv index")
+
+    @app.errorhandler(ConfigError)
+    def config_error(e):
+        return _error(503, "Arkivet kan inte läsas",
+                      "Arkivets inställningsfil arkiv.toml saknas eller är felaktig.",
+                      "Kontrollera arkiv.toml i arkivmappen och ladda sedan om sidan.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        if e.code == 404:
+            return _error(404, "Sidan finns inte",
+                          "Det finns ingen sida eller inget dokument på den här adressen.",
+                          "Dokumentet kan ha flyttats eller tagits bort. Sök efter det i stället.")
+        if e.code == 400:
+            return _error(400, "Felaktig sökning", e.description or "Sökningen kunde inte förstås.",
+                          "Ändra sökningen eller börja om.")
+        if e.code == 405:
+            return _error(405, "Det går inte att göra så här", "Adressen tar inte emot den sortens anrop.")
+        return _error(e.code or 500, e.name, e.description or e.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(e):
+        app.logger.exception("unexpected error on %s", request.path)
+        return _error(500, "Något gick fel", "Ett oväntat fel inträffade. Försök igen om en stund.")
+
+
+def _security_headers(response):
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    return response

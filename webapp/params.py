@@ -1,0 +1,246 @@
+"""URL arguments <-> SearchRequest, and the URLs that change one thing about a search.
+
+Everything here is a pure function of its arguments, so every search state is a plain,
+bookmarkable URL and the URL building can be tested with a table.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Callable, Mapping
+from urllib.parse import urlencode
+
+from indexer import DOCUMENT_TYPES, SORTS, SearchRequest, SearchResult
+
+PER_PAGE = 10
+MAX_PER_PAGE = 100
+SORT_LABELS = {"relevance": "relevans", "newest": "nyast", "oldest": "äldst"}
+# URL parameter -> SearchRequest field, for the multi-valued facet filters (as the CLI's).
+FACET_FIELDS = {"group": "groups", "type": "types", "year": "years", "theme": "themes"}
+FACET_TITLES = {"group": "Grupp", "type": "Typ", "year": "År", "theme": "Tema"}
+
+
+class ParamError(ValueError):
+    """A URL argument that cannot be a search parameter; the message is shown to people."""
+
+
+def _one(args: Mapping, name: str) -> str:
+    value = args.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _many(args, name: str) -> tuple[str, ...]:
+    values = args.getlist(name) if hasattr(args, "getlist") else [args.get(name) or ""]
+    seen: list[str] = []
+    for v in values:
+        v = v.strip()
+        if v and v not in seen:
+            seen.append(v)
+    return tuple(seen)
+
+
+def _date(args, name: str, label: str) -> date | None:
+    text = _one(args, name)
+    if not text:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ParamError(f"{label} ”{text}” är inget datum; skriv det som ÅÅÅÅ-MM-DD.") from None
+
+
+def _positive(args, name: str, label: str, default: int, maximum: int) -> int:
+    text = _one(args, name)
+    if not text:
+        return default
+    if not text.isdigit() or not 1 <= int(text) <= maximum:
+        raise ParamError(f"{label} måste vara ett heltal från 1 till {maximum}, inte ”{text}”.")
+    return int(text)
+
+
+def search_request(args, *, max_page: int = 1000) -> SearchRequest:
+    """Turn URL arguments (a MultiDict, or a plain dict) into a SearchRequest; ParamError if invalid.
+
+    Empty values count as not given, so a form submitted with blank fields still works.
+    """
+    types = _many(args, "type")
+    for t in types:
+        if t not in DOCUMENT_TYPES:
+            raise ParamError(f"Okänd dokumenttyp ”{t}”. Möjliga typer: {', '.join(DOCUMENT_TYPES)}.")
+    years = _many(args, "year")
+    for y in years:
+        if not re.fullmatch(r"\d{4}", y):
+            raise ParamError(f"”{y}” är inget årtal; skriv året med fyra siffror.")
+    sort = _one(args, "sort") or "relevance"
+    if sort not in SORTS:
+        raise ParamError(f"Okänd sortering ”{sort}”. Möjliga värden: {', '.join(SORTS)}.")
+    date_from = _date(args, "from", "Från-datumet")
+    date_to = _date(args, "to", "Till-datumet")
+    if date_from and date_to and date_from > date_to:
+        raise ParamError("Från-datumet ligger efter till-datumet.")
+    return SearchRequest(
+        query=_one(args, "q"),
+        groups=_many(args, "group"),
+        types=types,
+        themes=_many(args, "theme"),
+        years=years,
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+        page=_positive(args, "page", "Sidnumret", 1, max_page),
+        per_page=_positive(args, "limit", "Antalet träffar per sida", PER_PAGE, MAX_PER_PAGE),
+    )
+
+
+def url_args(req: SearchRequest) -> list[tuple[str, str]]:
+    """The URL arguments that say `req`, defaults left out, in a stable order."""
+    args: list[tuple[str, str]] = []
+    if req.query:
+        args.append(("q", req.query))
+    for param, field in FACET_FIELDS.items():
+        args.extend((param, v) for v in getattr(req, field))
+    if req.date_from:
+        args.append(("from", req.date_from.isoformat()))
+    if req.date_to:
+        args.append(("to", req.date_to.isoformat()))
+    if req.sort != "relevance":
+        args.append(("sort", req.sort))
+    if req.per_page != PER_PAGE:
+        args.append(("limit", str(req.per_page)))
+    if req.page != 1:
+        args.append(("page", str(req.page)))
+    return args
+
+
+def search_url(req: SearchRequest, base: str = "/") -> str:
+    query = urlencode(url_args(req))
+    return f"{base}?{query}" if query else base
+
+
+def toggled(req: SearchRequest, facet: str, value: str) -> SearchRequest:
+    """`req` with `value` of `facet` added if absent, removed if present; back to page 1."""
+    field = FACET_FIELDS[facet]
+    values = getattr(req, field)
+    new = tuple(v for v in values if v != value) if value in values else (*values, value)
+    return replace(req, **{field: new}, page=1)
+
+
+def toggle_url(req: SearchRequest, facet: str, value: str, base: str = "/") -> str:
+    return search_url(toggled(req, facet, value), base)
+
+
+def without(req: SearchRequest, name: str) -> SearchRequest:
+    """`req` without its query ("q") or date bound ("from", "to"); back to page 1."""
+    field = {"q": "query", "from": "date_from", "to": "date_to"}[name]
+    return replace(req, **{field: "" if name == "q" else None}, page=1)
+
+
+def remove_url(req: SearchRequest, name: str, value: str | None = None, base: str = "/") -> str:
+    """The URL without one filter: a facet value, or the query or a date bound."""
+    if name in FACET_FIELDS:
+        if value is None:
+            raise ValueError("removing a facet filter needs its value")
+        if value not in getattr(req, FACET_FIELDS[name]):
+            return search_url(replace(req, page=1), base)
+        return toggle_url(req, name, value, base)
+    return search_url(without(req, name), base)
+
+
+def cleared(req: SearchRequest) -> SearchRequest:
+    """Every filter gone; the query, sort and page size kept."""
+    return SearchRequest(query=req.query, sort=req.sort, per_page=req.per_page)
+
+
+def has_filters(req: SearchRequest) -> bool:
+    return cleared(req) != replace(req, page=1)
+
+
+def page_url(req: SearchRequest, page: int, base: str = "/") -> str:
+    return search_url(replace(req, page=page), base)
+
+
+def suggestion_url(req: SearchRequest, suggestion: str, base: str = "/") -> str:
+    return search_url(replace(req, query=suggestion, page=1), base)
+
+
+# -- presentation state for the search page ----------------------------------------
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_url: str
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # the URL parameter: group, type, year, theme
+    title: str
+    values: tuple[FacetValue, ...]
+
+    @property
+    def selected(self) -> tuple[FacetValue, ...]:
+        return tuple(v for v in self.values if v.selected)
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    name: str
+    label: str  # e.g. "Grupp: Naturvårdsgruppen"
+    remove_url: str
+
+
+Labeler = Callable[[str, str], str]  # (facet, value) -> what people read
+
+
+def facets(result: SearchResult, req: SearchRequest, label: Labeler, base: str = "/") -> tuple[Facet, ...]:
+    """Each facet's values with counts, ticked state and the URL that toggles them.
+
+    A chosen value that no document has any more is still listed (count 0), so it can be
+    unticked.
+    """
+    out = []
+    for name, field in FACET_FIELDS.items():
+        chosen = getattr(req, field)
+        counts = dict(result.facets.get(name, {}))
+        for v in chosen:
+            counts.setdefault(v, 0)
+        values = tuple(FacetValue(value=v, label=label(name, v), count=c, selected=v in chosen,
+                                  toggle_url=toggle_url(req, name, v, base)) for v, c in counts.items())
+        out.append(Facet(name=name, title=FACET_TITLES[name], values=values))
+    return tuple(out)
+
+
+def active_filters(req: SearchRequest, label: Labeler, date_label: Callable[[date], str],
+                   base: str = "/") -> tuple[ActiveFilter, ...]:
+    """The filters in force, each with the URL that removes it alone."""
+    out = []
+    for name, field in FACET_FIELDS.items():
+        for v in getattr(req, field):
+            out.append(ActiveFilter(name, f"{FACET_TITLES[name]}: {label(name, v)}",
+                                    remove_url(req, name, v, base)))
+    if req.date_from:
+        out.append(ActiveFilter("from", f"Från: {date_label(req.date_from)}", remove_url(req, "from", base=base)))
+    if req.date_to:
+        out.append(ActiveFilter("to", f"Till: {date_label(req.date_to)}", remove_url(req, "to", base=base)))
+    return tuple(out)
+
+
+def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
+    """Page links to show: first, last and a window around the current one; None is a gap."""
+    if last <= 1:
+        return [1] if last == 1 else []
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    out: list[int | None] = []
+    prev = 0
+    for n in shown:
+        if n - prev > 1:
+            out.append(None)
+        out.append(n)
+        prev = n
+    return out
+

@@ -1,0 +1,169 @@
+"""The pages and the JSON API; each view turns a request into indexer calls and a template."""
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
+
+from indexer import BadRequest, SearchRequest
+
+from . import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY, formatting, get_index, params
+from .history import group_history, year_chart
+
+bp = Blueprint("web", __name__)
+
+# Served inline (the browser shows them); everything else is a download.
+INLINE_TYPES = {"pdf": "application/pdf"}
+MIMETYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "txt": "text/plain",
+    "md": "text/plain",
+    "csv": "text/csv",
+}
+_ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
+
+
+# -- search ---------------------------------------------------------------------------
+def _request_or_400() -> SearchRequest:
+    try:
+        return params.search_request(request.args)
+    except params.ParamError as e:
+        abort(400, description=str(e))
+
+
+def _search(req: SearchRequest):
+    try:
+        return get_index().search(req)
+    except BadRequest as e:
+        abort(400, description=f"Sökningen kunde inte göras: {e}.")
+
+
+def _label(config):
+    def label(facet: str, value: str) -> str:
+        if facet == "group":
+            group = config.group(value)
+            return group.name if group else value
+        if facet == "type":
+            return formatting.type_label(value)
+        return value
+    return label
+
+
+@bp.get("/")
+def search():
+    req = _request_or_400()
+    canonical = params.url_args(req)
+    if sorted(request.args.items(multi=True)) != sorted(canonical):
+        # A submitted form carries empty fields and defaults: show the short, shareable URL.
+        return redirect(params.search_url(req, url_for("web.search")))
+    index = get_index()
+    result = _search(req)
+    base = url_for("web.search")
+    label = _label(index.config)
+    last_page = max(1, -(-result.total // result.per_page))
+    hits = [{"hit": h, "format": formatting.format_of_id(h.id), "group_name": label("group", h.group)}
+            for h in result.hits]
+    return render_template(
+        "search.html",
+        req=req,
+        result=result,
+        hits=hits,
+        facets=params.facets(result, req, label, base),
+        filters=params.active_filters(req, label, formatting.sv_date, base),
+        clear_url=params.search_url(params.cleared(req), base),
+        has_filters=params.has_filters(req),
+        suggestion_url=params.suggestion_url(req, result.suggestion, base) if result.suggestion else None,
+        pages=params.page_numbers(req.page, last_page),
+        page_url=lambda n: params.page_url(req, n, base),
+        last_page=last_page,
+        first_number=(result.page - 1) * result.per_page + 1,
+        sort_labels=params.SORT_LABELS,
+        browsing=not req.query and not params.has_filters(req),
+    )
+
+
+@bp.get("/api/search")
+def api_search():
+    req = _request_or_400()
+    return jsonify(_search(req).to_json())
+
+
+# -- groups -----------------------------------------------------------------------------
+@bp.get("/groups/<slug>")
+def group(slug: str):
+    index = get_index()
+    info = index.config.group(slug)
+    if info is None:
+        abort(404)
+    history = group_history(index.documents(group=slug))
+    return render_template("group.html", group=info, history=history, chart=year_chart(history.years))
+
+
+# -- documents and files --------------------------------------------------------------------
+def _checked_id(doc_id: str) -> str:
+    """404 for ids that try to leave the archive: '..', absolute, encoded separators, NUL."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    if _ENCODED_SEPARATOR.search(raw.split("?", 1)[0]):
+        abort(404)
+    path = PurePosixPath(doc_id)
+    if (not doc_id or "\\" in doc_id or "\x00" in doc_id or path.is_absolute()
+            or any(p in ("", ".", "..") for p in doc_id.split("/"))):
+        abort(404)
+    return doc_id
+
+
+@bp.get("/documents/<path:doc_id>")
+def document(doc_id: str):
+    index = get_index()
+    doc = index.document(_checked_id(doc_id))
+    if doc is None or index.file_path(doc.id) is None:
+        # Unknown, or its file is gone (or became a link) since it was indexed.
+        abort(404)
+    query = request.args.get("q", "").strip()
+    # Mark what the search itself matched: word forms, compound parts, synonyms, å/ä/ö.
+    spans = index.highlighter(query)
+    siblings = []
+    if doc.meeting is not None:
+        siblings = [d for d in index.documents(group=doc.group)
+                    if d.meeting and d.meeting.folder == doc.meeting.folder and d.id != doc.id]
+    sibling_ids = {d.id for d in siblings}
+    pages = []
+    for n, text in enumerate(doc.pages, 1):
+        paras = []
+        for p in formatting.paragraphs(text, doc.format):
+            found = spans(p)
+            paras.append({"html": formatting.highlight(p, found), "matches": bool(found)})
+        pages.append({"number": n, "matches": any(p["matches"] for p in paras), "paragraphs": paras})
+    first = next((p for page in pages for p in page["paragraphs"] if p["matches"]), None)
+    if first:
+        first["id"] = "forsta-traffen"
+    group_info = index.config.group(doc.group)
+    return render_template(
+        "document.html",
+        doc=doc,
+        query=query,
+        pages=pages,
+        matching_pages=[p["number"] for p in pages if p["matches"]],
+        siblings=siblings,
+        similar=[d for d in index.similar(doc.id, 5 + len(siblings)) if d.id not in sibling_ids][:5],
+        group_name=group_info.name if group_info else doc.group,
+        page_word=lambda n, capital=False: formatting.page_word(doc.format, n, capital),
+    )
+
+
+@bp.get("/files/<path:doc_id>")
+def file(doc_id: str):
+    index = get_index()
+    path = index.file_path(_checked_id(doc_id))
+    if path is None:
+        abort(404)
+    ext = path.suffix.lower().lstrip(".")
+    inline = ext in INLINE_TYPES and request.args.get("download") != "1"
+    mimetype = INLINE_TYPES.get(ext) or MIMETYPES.get(ext) or "application/octet-stream"
+    response = send_file(path, mimetype=mimetype, as_attachment=not inline,
+                         download_name=doc_id.rsplit("/", 1)[-1], conditional=True, max_age=0)
+    response.headers["Content-Security-Policy"] = INLINE_PDF_SECURITY_POLICY if inline else FILE_SECURITY_POLICY
+    return response
