@@ -133,7 +133,10 @@ def sidecar_path(file: Path) -> Path:
 def load_sidecar(file: Path) -> Sidecar:
     """Read `<file>.toml` if it exists; a missing sidecar says nothing."""
     path = sidecar_path(file)
-    if not path.is_file():
+    try:
+        if not path.is_file():
+            return Sidecar()
+    except OSError:  # a file whose name is near the limit cannot have a sidecar
         return Sidecar()
     data = _read_toml(path)
     where = path.name

@@ -187,3 +187,10 @@ def test_a_second_writer_waits_then_gives_up_clearly(filled):
             update_index(IndexSettings(archive=filled.root, index_dir=filled.index_dir, lock_timeout=0.3),
                          on_wait=lambda: waited.append(1))
     assert waited == [1]
+
+
+def test_file_name_too_long_for_a_sidecar_is_indexed(tiny):
+    name = "å" * 120 + ".txt"  # 244 bytes: the sidecar's name would pass the 255-byte limit
+    tiny.write(f"naturvard/ovrigt/{name}", "Möte den 14 mars 2018 om parkslide.")
+    report = tiny.index()
+    assert report.added == [f"naturvard/ovrigt/{name}"] and not report.failed
