@@ -7,6 +7,8 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+import numpy as np
+
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
@@ -16,7 +18,7 @@ from .extract import EXTRACTOR_VERSION
 from . import swedish
 from .analysis import highlight_analyzer
 from .expansion import expand
-from .facets import Row, filter_and_count, ordered
+from .facets import FacetTable
 from .indexing import schema_problem, whoosh_dir
 from .models import FACETS, SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
 from .query import has_operators, make_parser, normalize_query, parse, query_words
@@ -42,6 +44,20 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+def _docnums(searcher, q) -> np.ndarray:
+    return np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+
+
+def _text_terms(q) -> set[str]:
+    """The analysed words a query looks for in the text fields (for snippets and marks)."""
+    terms: set[str] = set()
+    if q is not None:
+        for field, term in q.iter_all_terms():
+            if field in TEXT_FIELDS:
+                terms.add(term.decode("utf-8") if isinstance(term, bytes) else term)
+    return terms
+
+
 class BadRequest(ArkivError, ValueError):
     """A search request with impossible parameters (unknown sort, page 0, …)."""
 
@@ -61,17 +77,15 @@ def check_request(req: SearchRequest) -> None:
 
 
 class _Snapshot:
-    """One committed state of the index: a searcher and the per-document rows facets need."""
+    """One committed state of the index: a searcher and the facet arrays built from it."""
 
     def __init__(self, searcher):
         self.searcher = searcher
-        self.rows: dict[int, Row] = {}
-        self.by_id: dict[str, int] = {}
-        for dn, stored in searcher.reader().iter_docs():
-            themes = tuple(t for t in (stored.get("themes") or "").split(",") if t)
-            self.rows[dn] = Row(id=stored["id"], group=stored["group"], type=stored["type"],
-                                year=stored.get("year") or "", date=stored.get("date_new") or "", themes=themes)
-            self.by_id[stored["id"]] = dn
+        self.table = FacetTable(searcher.reader())
+
+    def docnum(self, doc_id: str) -> int | None:
+        dn = self.searcher.document_number(id=doc_id)
+        return dn if dn is not None and self.table.live[dn] else None
 
 
 class SearchIndex:
@@ -131,41 +145,35 @@ class SearchIndex:
         text = normalize_query(req.query)
         q, expanded = self._prepare(text, searcher.reader())
         if text and q is None:
-            matched: set[int] = set()
+            matched = np.zeros(0, dtype=np.int64)
         elif q is None:
-            matched = set(snap.rows)
+            matched = snap.table.live_docs()
         else:
             try:
-                matched = set(searcher.docs_for_query(q))
+                matched = _docnums(searcher, q)
             except Exception:  # a query Whoosh accepted but cannot run: search its words
                 q = parse(self._parser, " ".join(query_words(text)).lower())
-                matched = set(searcher.docs_for_query(q)) if q is not None else set()
-            if not matched and len(text.split()) > 1 and not has_operators(text):
+                matched = _docnums(searcher, q) if q is not None else np.zeros(0, dtype=np.int64)
+            if not len(matched) and len(text.split()) > 1 and not has_operators(text):
                 # A question or a long phrasing: rank documents by how many of its words they hold.
                 q = parse(self._any_parser, self._expand(text, searcher.reader())[0])
-                matched = set(searcher.docs_for_query(q)) if q is not None else set()
-        kept, counts = filter_and_count(matched, snap.rows, req)
+                matched = _docnums(searcher, q) if q is not None else np.zeros(0, dtype=np.int64)
+        kept, counts = snap.table.filter_and_count(matched, req)
 
-        hits: list[Hit] = []
-        if kept:
-            limit = req.page * req.per_page
-            sort = req.sort if q is not None else ("oldest" if req.sort == "oldest" else "newest")
-            kwargs = {}
-            if sort == "newest":
-                kwargs = {"sortedby": "date_new", "reverse": True}
-            elif sort == "oldest":
-                kwargs = {"sortedby": "date_old"}
-            results = searcher.search(q or wq.Every(), filter=kept, limit=limit,
-                                      terms=q is not None, **kwargs)
-            analyzer = self._highlighter
-            start = (req.page - 1) * req.per_page
-            # scored_length, not len(): Whoosh may count matches the filter dropped.
-            for i in range(start, min(limit, results.scored_length())):
-                hits.append(self._hit(results[i], q is not None, sort == "relevance", analyzer))
+        start, stop = (req.page - 1) * req.per_page, req.page * req.per_page
+        terms = _text_terms(q)
+        if q is not None and req.sort == "relevance":
+            results = searcher.search(q, filter=set(kept.tolist()), limit=stop) if len(kept) else []
+            page = [(hit.docnum, float(hit.score or 0.0)) for hit in list(results)[start:stop]]
+        else:
+            # Browsing, or a date sort: order by the date arrays, no scoring needed.
+            ordered = snap.table.by_date(kept, newest=req.sort != "oldest")
+            page = [(int(dn), 0.0) for dn in ordered[start:stop]]
+        hits = tuple(self._hit(searcher, dn, score, terms) for dn, score in page)
         return SearchResult(
-            query=req.query, total=len(kept), page=req.page, per_page=req.per_page,
-            suggestion=self._suggest(searcher, text) if text else None, hits=tuple(hits),
-            facets={f: ordered(counts[f], f) for f in FACETS}, expanded=expanded,
+            query=req.query, total=int(len(kept)), page=req.page, per_page=req.per_page,
+            suggestion=self._suggest(searcher, text) if text else None, hits=hits,
+            facets=counts, expanded=expanded,
         )
 
     def _expand(self, text: str, reader) -> tuple[str, tuple[str, ...]]:
@@ -194,11 +202,7 @@ class SearchIndex:
         """
         snap = self._current()
         q, _ = self._prepare(normalize_query(query), snap.searcher.reader())
-        terms = set()
-        if q is not None:
-            for field, term in q.iter_all_terms():
-                if field in TEXT_FIELDS:
-                    terms.add(term.decode("utf-8") if isinstance(term, bytes) else term)
+        terms = _text_terms(q)
         analyzer = self._highlighter
 
         def spans(text: str) -> list[tuple[int, int]]:
@@ -210,20 +214,14 @@ class SearchIndex:
             return found
         return spans
 
-    def _hit(self, hit, matched: bool, ranked: bool, analyzer) -> Hit:
-        # With a date sort, Whoosh's hit.score is the sort key, not a score.
-        doc, sha = stored_document(hit.fields())
+    def _hit(self, searcher, docnum: int, score: float, terms: set[str]) -> Hit:
+        doc, sha = stored_document(searcher.stored_fields(docnum))
         pages = self.texts.pages(sha)
-        terms = set()
-        if matched and hit.results.has_matched_terms():
-            terms = {t.decode("utf-8") if isinstance(t, bytes) else t
-                     for field, t in hit.matched_terms() if field in TEXT_FIELDS}
-        page = best_page(pages, terms, analyzer)
+        page = best_page(pages, terms, self._highlighter)
         text = pages[page] if page is not None else ""
         return Hit(id=doc.id, title=doc.title, group=doc.group, date=doc.date, type=doc.type,
-                   themes=doc.themes, page=None if page is None else page + 1,
-                   score=float(hit.score or 0.0) if matched and ranked else 0.0,
-                   snippet=snippet(text, terms, analyzer) if terms else leading_text(text))
+                   themes=doc.themes, page=None if page is None else page + 1, score=score,
+                   snippet=snippet(text, terms, self._highlighter) if terms else leading_text(text))
 
     def _suggest(self, searcher, text: str) -> str | None:
         """Offer the query with unknown words replaced by close, frequent indexed words.
@@ -255,7 +253,7 @@ class SearchIndex:
     def document(self, doc_id: str) -> Document | None:
         """Return one document with its text by page, or None if the index has no such id."""
         snap = self._current()
-        dn = snap.by_id.get(doc_id)
+        dn = snap.docnum(doc_id)
         if dn is None:
             return None
         doc, sha = stored_document(snap.searcher.stored_fields(dn))
@@ -264,14 +262,14 @@ class SearchIndex:
     def documents(self, group: str | None = None) -> list[Document]:
         """Return every indexed document (of `group`), newest first, without text."""
         snap = self._current()
-        docs = [stored_document(snap.searcher.stored_fields(dn))[0]
-                for dn, row in snap.rows.items() if group is None or row.group == group]
+        docnums = snap.table.live_docs() if group is None else snap.table.group_docs(group)
+        docs = [stored_document(snap.searcher.stored_fields(int(dn)))[0] for dn in docnums]
         return sorted(docs, key=lambda d: (d.date.isoformat() if d.date else "", d.id), reverse=True)
 
     def similar(self, doc_id: str, limit: int = 5) -> list[Document]:
         """Return documents about the same things, preferring other meetings than this one's."""
         snap = self._current()
-        dn = snap.by_id.get(doc_id)
+        dn = snap.docnum(doc_id)
         if dn is None:
             return []
         doc, sha = stored_document(snap.searcher.stored_fields(dn))
