@@ -12,6 +12,7 @@ extraction is exercised too. Run by hand; nothing here is copied into the reposi
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import sys
@@ -19,7 +20,7 @@ import tarfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus" / "regeringen-se.tar.gz"
+CORPUS = Path(os.environ.get("ARKIV_SHARED", REPO.parent / "shared")) / "corpus" / "regeringen-se.tar.gz"
 # ./<section>[/<subsection>]/<YYYY>/<MM>/<name>.md; a few pages have no year/month.
 PATH = re.compile(r"^\./([a-z0-9-]+)/(?:([a-z0-9-]+)/)?(\d{4})/(\d{1,3})/(.+\.md)$")
 
