@@ -1,28 +1,30 @@
 """Bring the index up to date with the archive folder, incrementally."""
 from __future__ import annotations
 
+import gc
 import hashlib
-import logging
-import multiprocessing
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+import traceback
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
+from whoosh.index import LockError
 
 from .config import ARCHIVE_FILE, MEETING_FILE, Sidecar, bare_meeting, load_archive_config, \
     load_meeting, load_sidecar, sidecar_path
-from .errors import ConfigError, ExtractionError, IndexUnavailable
-from .extract import EXTRACTOR_VERSION, extract
+from .errors import ConfigError, IndexLocked, IndexMissing, IndexUnavailable
+from .extract import DEFAULT_MAX_BYTES, EXTRACTOR_VERSION
 from .metadata import describe
-from .models import ArchiveConfig, Extraction, IndexReport, Meeting, Problem
+from .models import ArchiveConfig, Document, Extraction, IndexReport, Meeting, Problem
+from .pool import GiB, LIMIT_REASONS, ExtractionPool, PoolLimits
 from .records import index_fields
 from .scan import ScannedFile, scan_archive
 from .schema import SCHEMA_VERSION, build_schema
-from .store import FileState, TextCache, file_sha256, load_state, save_state, write_lock
+from .store import STATE_FILE, FileState, TextCache, file_sha256, load_state, save_state, write_lock
 
 WHOOSH_DIR = "whoosh"
 STAMP_FILE = "arkiv-schema-version"
@@ -30,6 +32,13 @@ STAMP_FILE = "arkiv-schema-version"
 METADATA_VERSION = 1
 
 Progress = Callable[[int, int, str], None]
+
+# What became of a file, stored with its document and in state.json.  "partial":
+# indexed, but some pages or slides could not be read; every other status but "ok"
+# means the text could not be read and the document is findable by name and metadata.
+STATUSES = ("ok", "partial", "empty", "encrypted", "corrupt", "timeout", "too large",
+            "unsupported format", "too much memory")
+READ_STATUSES = frozenset({"ok", "partial"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,12 @@ class IndexSettings:
     jobs: int = 1
     rebuild: bool = False
     lock_timeout: float = 60.0
+    # Limits for reading one file (see indexer.pool): seconds, scaled by page count,
+    # address space per worker process, file size.
+    timeout_base: float = 30.0
+    timeout_per_page: float = 0.5
+    memory_limit: int | None = 2 * GiB
+    max_bytes: int = DEFAULT_MAX_BYTES
     chain: str = "swedish"  # the analysis chain for a new index (see schema.CHAINS)
     today: date | None = None  # for tests; defaults to the real today
 
@@ -47,11 +62,28 @@ def whoosh_dir(index_dir: Path) -> Path:
     return Path(index_dir) / WHOOSH_DIR
 
 
+def _has_index_files(wdir: Path) -> bool:
+    try:
+        return any(p.suffix in (".seg", ".toc") or p.name.startswith("_MAIN_") for p in wdir.iterdir())
+    except OSError:
+        return False
+
+
 def schema_problem(index_dir: Path) -> str | None:
-    """Say why the index at `index_dir` cannot be used as it is, or None if it can."""
+    """Say why the index at `index_dir` cannot be used as it is, or None if it can.
+
+    A damaged index (unreadable table of contents, segments without one) answers
+    None: opening it then fails with the reason, which callers report with what to
+    do (`arkiv index --rebuild`), so a broken index is never replaced unasked.
+    """
     wdir = whoosh_dir(index_dir)
-    if not whoosh_index.exists_in(str(wdir)):
-        return "there is no index yet"
+    try:
+        exists = whoosh_index.exists_in(str(wdir))
+    except Exception as e:  # noqa: BLE001 - there is an index, but it cannot be read
+        _forget(e)
+        return None
+    if not exists:
+        return None if _has_index_files(wdir) else "there is no index yet"
     try:
         stamp = (wdir / STAMP_FILE).read_text().strip()
     except OSError:
@@ -68,32 +100,26 @@ def _create_index(wdir: Path, chain: str):
     return ix
 
 
-def _extract_job(path: str) -> Extraction | tuple[str, str]:
-    # pypdf logs every repaired oddity; our report already says what matters.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        return extract(Path(path))
-    except ExtractionError as e:
-        return e.reason, e.detail
-    except Exception as e:  # a bug in an extractor costs this file, not the run
-        return "corrupt", f"{type(e).__name__}: {e}"
+def pool_limits(settings: IndexSettings) -> PoolLimits:
+    return PoolLimits(timeout_base=settings.timeout_base, timeout_per_page=settings.timeout_per_page,
+                      memory_limit=settings.memory_limit, max_bytes=settings.max_bytes)
 
 
-def _run_extractions(paths: list[Path], jobs: int, progress: Progress | None,
+def _run_extractions(paths: list[Path], settings: IndexSettings, progress: Progress | None,
                      labels: list[str]) -> Iterable[tuple[int, Extraction | tuple[str, str]]]:
+    """Read `paths` in worker processes, yielding (position, result) as each finishes.
+
+    Always in workers, even one file with --jobs 1: the time and memory limits hold
+    only there, and an upload through the web app is exactly one file read in the
+    web server's process otherwise.  Starting a worker costs ~0.3 s, paid once per run.
+    """
     total = len(paths)
-    if jobs <= 1 or total < 2:
-        for i, p in enumerate(paths):
-            if progress:
-                progress(i, total, labels[i])
-            yield i, _extract_job(str(p))
+    if not total:
         return
-    # forkserver: forking a process that may hold threads (a web server) is unsafe.
-    ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        for i, result in enumerate(pool.map(_extract_job, [str(p) for p in paths], chunksize=4)):
+    with ExtractionPool(min(settings.jobs, total), pool_limits(settings)) as pool:
+        for done, (i, result) in enumerate(pool.run(paths)):
             if progress:
-                progress(i, total, labels[i])
+                progress(done, total, labels[i])
             yield i, result
 
 
@@ -129,7 +155,7 @@ class _Describer:
                 self._meetings[folder] = bare_meeting(folder)
         return self._meetings[folder]
 
-    def describe(self, f: ScannedFile, result: Extraction | tuple[str, str]):
+    def describe(self, f: ScannedFile, result: Extraction | tuple[str, str]) -> tuple[Document, list[str]]:
         try:
             sidecar = load_sidecar(f.path)
         except ConfigError as e:
@@ -137,12 +163,14 @@ class _Describer:
             sidecar = Sidecar()
         extraction = result if isinstance(result, Extraction) else None
         status = "ok" if extraction else result[0]
+        if extraction and any(w.startswith("partial") for w in extraction.warnings):
+            status = "partial"
         doc, warnings = describe(f.id, f.group, extraction, sidecar, self.meeting(f.meeting_folder),
                                  self.config.themes, self.today, status=status, size=f.size)
         # An unreadable file is reported as failed; more about it would be noise.
         warnings = [*extraction.warnings, *warnings] if extraction else []
         self.report.warnings.extend(Problem(f.id, w) for w in warnings)
-        return doc
+        return doc, warnings
 
 
 def update_index(settings: IndexSettings, progress: Progress | None = None,
@@ -150,15 +178,19 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
     """Index what changed in the archive since the last run; return what was done."""
     root = Path(settings.archive)
     index_dir = Path(settings.index_dir)
-    config = load_archive_config(root)
+    load_archive_config(root)  # a broken arkiv.toml is said at once, not after waiting for the lock
     report = IndexReport()
-    scan = scan_archive(root, config)
-    report.warnings.extend(scan.warnings)
     today = settings.today or date.today()
-    describer = _Describer(root, config, today, report)
     cache = TextCache(index_dir, EXTRACTOR_VERSION)
 
     with write_lock(index_dir, settings.lock_timeout, on_wait):
+        # Look at the archive only with the lock held: a run that waited for another must
+        # see what that one indexed (a file uploaded meanwhile), or it would remove it again.
+        config = load_archive_config(root)
+        scan = scan_archive(root, config)
+        report.warnings.extend(scan.warnings)
+        describer = _Describer(root, config, today, report)
+        _finish_interrupted_swap(index_dir)
         problem = schema_problem(index_dir)
         rebuild = settings.rebuild or problem is not None
         if settings.rebuild:
@@ -166,12 +198,7 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
         elif problem and problem != "there is no index yet":
             report.rebuilt_because = problem
         if not rebuild:
-            try:
-                ix = whoosh_index.open_dir(str(whoosh_dir(index_dir)))
-            except Exception as e:
-                raise IndexUnavailable(
-                    f"the index in {index_dir} cannot be opened ({type(e).__name__}: {e}); "
-                    "run `arkiv index --rebuild` to build it again from the archive") from e
+            ix = _open_checked(index_dir)
         previous = load_state(index_dir)
         known = {} if rebuild else previous
 
@@ -208,8 +235,8 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
                 report.updated.append(i)
                 todo.append(i)
             else:
-                st.status = old.status
-                if old.status == "ok":
+                st.status, st.detail, st.warnings = old.status, old.detail, old.warnings
+                if old.status in READ_STATUSES:
                     report.unchanged += 1
                 else:  # still unreadable: keep saying so until someone acts
                     report.failed.append(Problem(i, old.status))
@@ -230,9 +257,12 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
                 need.append(i)
             else:
                 results[i] = cached
-        for n, result in _run_extractions([files[i].path for i in need], settings.jobs, progress, need):
+        for n, result in _run_extractions([files[i].path for i in need], settings, progress, need):
             results[need[n]] = result
-            cache.put(current[need[n]].sha256, result)
+            if not (isinstance(result, tuple) and result[0] in LIMIT_REASONS):
+                # A timeout or memory limit depends on the limits and the machine's load:
+                # tried again by a --rebuild, or when the file changes.
+                cache.put(current[need[n]].sha256, result)
         if progress:
             progress(len(need), len(need), "")
 
@@ -242,16 +272,25 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
             new_dir = index_dir / (WHOOSH_DIR + ".new")
             shutil.rmtree(new_dir, ignore_errors=True)
             ix = _create_index(new_dir, settings.chain)
-        writer = ix.writer(limitmb=256)
+        try:
+            # Our write lock is held, so Whoosh's own lock (an flock too: it dies with a
+            # killed process) is free unless something else writes without ours.
+            writer = ix.writer(limitmb=256, timeout=settings.lock_timeout)
+        except LockError as e:
+            raise IndexLocked(f"the index in {index_dir} is locked by another program; "
+                              "try again when it is done") from e
         try:
             if not rebuild:
                 for i in [*report.removed, *moved_from]:
                     writer.delete_by_term("id", i)
             for i in todo:
                 result = results[i]
-                doc = describer.describe(files[i], result)
-                current[i].status = doc.status
-                if doc.status != "ok":
+                doc, warnings = describer.describe(files[i], result)
+                st = current[i]
+                st.status, st.warnings = doc.status, warnings
+                st.detail = result[1] if isinstance(result, tuple) else \
+                    next((w for w in warnings if w.startswith("partial")), "")
+                if doc.status not in READ_STATUSES:
                     report.failed.append(Problem(i, doc.status))
                     for bucket in (report.added, report.updated):
                         if i in bucket:
@@ -268,6 +307,49 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
     return report
 
 
+def _forget(e: BaseException) -> None:
+    """Drop what a failed Whoosh open left half-open (it does not close its files on errors)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        traceback.clear_frames(e.__traceback__)
+        gc.collect()
+
+
+def _open_checked(index_dir: Path):
+    """Open the live index and every segment in it, or say what to do."""
+    try:
+        ix = whoosh_index.open_dir(str(whoosh_dir(index_dir)))
+        with ix.reader() as reader:  # opens each segment's files
+            reader.doc_count_all()
+            for _ in reader.iter_docs():
+                break
+        return ix
+    except Exception as e:  # noqa: BLE001 - whatever Whoosh says, the index is unusable
+        message = (f"the index in {index_dir} cannot be opened ({type(e).__name__}: {e}); "
+                   "run `arkiv index --rebuild` to build it again from the archive")
+        _forget(e)
+    raise IndexUnavailable(message)
+
+
+def _finish_interrupted_swap(index_dir: Path) -> None:
+    """Put right what a rebuild killed while swapping folders left behind.
+
+    `_swap_in` renames live -> .old, then .new -> live: a kill in between leaves no
+    live index, a complete new one and the old one.  Anything else left over is
+    an unfinished rebuild (or its debris) and goes.
+    """
+    live = whoosh_dir(index_dir)
+    new = index_dir / (WHOOSH_DIR + ".new")
+    old = index_dir / (WHOOSH_DIR + ".old")
+    if not live.exists():
+        if old.exists() and new.exists():
+            new.rename(live)  # the new index was committed before the swap began
+        elif old.exists():
+            old.rename(live)
+    shutil.rmtree(new, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _swap_in(index_dir: Path, new_dir: Path) -> None:
     live = whoosh_dir(index_dir)
     old = index_dir / (WHOOSH_DIR + ".old")
@@ -276,3 +358,28 @@ def _swap_in(index_dir: Path, new_dir: Path) -> None:
         live.rename(old)
     new_dir.rename(live)
     shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class FileProblem(Problem):
+    """A document whose status is not "ok": `reason` is the status, `detail` says more."""
+
+    detail: str = ""
+
+
+def problems(index_dir: Path) -> list[FileProblem]:
+    """Every document whose status is not "ok", as the last completed run left them.
+
+    Read from the index folder's state, so it answers at any time, even while
+    another process writes the index.
+    """
+    index_dir = Path(index_dir)
+    if not (index_dir / STATE_FILE).is_file():
+        raise IndexMissing(f"there is no index in {index_dir} yet: run `arkiv index`")
+    return [FileProblem(i, st.status, st.detail)
+            for i, st in sorted(load_state(index_dir).items()) if st.status != "ok"]
+
+
+def index_warnings(index_dir: Path) -> list[Problem]:
+    """What the last runs noticed about the indexed files (no text, no date, ...)."""
+    return [Problem(i, w) for i, st in sorted(load_state(Path(index_dir)).items()) for w in st.warnings]

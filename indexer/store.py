@@ -8,7 +8,7 @@ import json
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
@@ -28,7 +28,9 @@ class FileState:
     mtime_ns: int
     sha256: str
     meta_sig: str
-    status: str = "ok"
+    status: str = "ok"  # see indexing.STATUSES
+    detail: str = ""  # why, when the status is not "ok"
+    warnings: list[str] = field(default_factory=list)  # what the last reading noticed
 
 
 def file_sha256(path: Path) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -30,12 +31,12 @@ def filled(tiny):
 
 def count_extractions(monkeypatch):
     calls = []
-    real = indexing.extract
+    real = indexing.ExtractionPool.run
 
-    def spy(path, *a, **kw):
-        calls.append(path.name)
-        return real(path, *a, **kw)
-    monkeypatch.setattr(indexing, "extract", spy)
+    def spy(self, paths):
+        calls.extend(Path(p).name for p in paths)
+        return real(self, paths)
+    monkeypatch.setattr(indexing.ExtractionPool, "run", spy)
     return calls
 
 

@@ -6,14 +6,15 @@
     EXTRACTOR_VERSION
 
 `reason` is one of REASONS.  Nothing else escapes extract(): library exceptions
-become "corrupt", MemoryError "too large".  Time and memory limits are the caller's
-business (run extract() in a worker process).
+become "corrupt", MemoryError "too much memory".  Time and memory limits are the
+caller's business: indexer.pool runs extract() in worker processes that have them.
 """
 from __future__ import annotations
 
 import os
 import warnings
 from pathlib import Path
+from typing import Callable
 
 from indexer.errors import ExtractionError
 from indexer.models import Extraction
@@ -25,9 +26,9 @@ __all__ = ["EXTRACTOR_VERSION", "REASONS", "extract", "normalize_text", "sniff"]
 
 # Bump whenever the text, pages, properties or warnings extract() returns can change:
 # cached extractions carry the version they were made with.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 
-REASONS = ("encrypted", "corrupt", "unsupported format", "too large", "empty")
+REASONS = ("encrypted", "corrupt", "unsupported format", "too large", "empty", "too much memory")
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
 
@@ -61,8 +62,13 @@ def _short(e: BaseException) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def extract(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
-    """Read one file.  The format is decided by content, not by the file name."""
+def extract(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES,
+            on_pages: Callable[[int], None] | None = None) -> Extraction:
+    """Read one file.  The format is decided by content, not by the file name.
+
+    `on_pages(n)` is called with the page (or slide) count as soon as it is known,
+    before the pages are read: a caller that limits time can scale the limit.
+    """
     path = Path(path)
     try:
         with warnings.catch_warnings():
@@ -73,11 +79,13 @@ def extract(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) ->
             if found.problem is not None:
                 raise found.problem
             assert found.format is not None
+            if on_pages is not None and found.format in ("pdf", "pptx"):
+                return _extractor(found.format)(path, on_pages=on_pages)
             return _extractor(found.format)(path)
     except ExtractionError:
         raise
     except MemoryError as e:
-        raise ExtractionError("too large", "ran out of memory while reading the file") from e
+        raise ExtractionError("too much memory", "ran out of memory while reading the file") from e
     except RecursionError as e:
         raise ExtractionError("corrupt", "structure nested too deeply to read") from e
     except OSError as e:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Callable
 
 from indexer.errors import ExtractionError
 from indexer.models import Extraction
@@ -11,6 +12,9 @@ from ._util import build, corrupt, page_list
 from .normalize import is_garbage
 
 log = logging.getLogger(__name__)
+
+# Real documents stay far below this; fuzzed files claim millions of pages.
+MAX_PAGES = 10_000
 
 
 def _metadata(reader) -> tuple[object, object]:
@@ -35,7 +39,7 @@ def _metadata(reader) -> tuple[object, object]:
     return title, created
 
 
-def extract_pdf(path: Path) -> Extraction:
+def extract_pdf(path: Path, on_pages: Callable[[int], None] | None = None) -> Extraction:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -60,6 +64,10 @@ def extract_pdf(path: Path) -> Extraction:
         raise ExtractionError("encrypted", "the PDF needs a password to open") from e
     if n == 0:
         raise corrupt("the PDF has no readable pages")
+    if n > MAX_PAGES:
+        raise ExtractionError("too large", f"{n} pages (the limit is {MAX_PAGES})")
+    if on_pages:
+        on_pages(n)
 
     pages: list[str] = []
     failed: list[int] = []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Callable
 
 from indexer.models import Extraction
 
@@ -111,7 +112,7 @@ def _core_properties(package) -> tuple[object, object]:
         return None, None
 
 
-def extract_pptx(path: Path) -> Extraction:
+def extract_pptx(path: Path, on_pages: Callable[[int], None] | None = None) -> Extraction:
     from pptx.package import Package
 
     package = Package.open(str(path))
@@ -124,6 +125,8 @@ def extract_pptx(path: Path) -> Extraction:
     failed: list[int] = []
     heading = None
     slide_ids = prs.slides._sldIdLst.sldId_lst  # noqa: SLF001 - iterate ids so one bad slide is skippable
+    if on_pages:
+        on_pages(len(slide_ids))
     for number, sld_id in enumerate(slide_ids, start=1):
         try:
             slide = prs_part.related_slide(sld_id.rId)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,11 @@ ZIP_RATIO_MIN_SIZE = 10 * 1024 * 1024
 # The XML parts are parsed into a DOM (python-docx, python-pptx, ElementTree): a
 # tighter cap keeps one document from needing gigabytes.
 ZIP_MAX_XML_MEMBER = 64 * 1024 * 1024
+
+# Office XML never declares a DTD; entity declarations are what a billion-laughs file
+# needs.  The prolog comes first in a part, so the head of each part is enough.
+XML_PROLOG_BYTES = 64 * 1024
+DTD_MARKS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY") for enc in ("ascii", "utf-16-le", "utf-16-be"))
 
 TEXT_EXTENSIONS = frozenset({".txt", ".md", ".csv", ".text", ""})
 # What a file's name claims; used only to word an error when the bytes disagree.
@@ -138,6 +144,20 @@ def check_zip(zf: zipfile.ZipFile) -> None:
         raise ExtractionError("too large", f"zip bomb guard: {total / 2**20:.0f} MiB uncompressed in total")
 
 
+def check_xml_prologs(zf: zipfile.ZipFile) -> None:
+    """Raise ExtractionError("corrupt") when an XML part of an OOXML file declares a DTD."""
+    for info in zf.infolist():
+        name = info.filename.lower()
+        if info.file_size == 0 or not name.endswith((".xml", ".rels")):
+            continue
+        with zf.open(info) as f:
+            head = f.read(XML_PROLOG_BYTES)
+        if any(mark in head for mark in DTD_MARKS):
+            raise ExtractionError(
+                "corrupt", f"{info.filename} declares a DTD or XML entities, which Office files never do "
+                           "(entity-expansion guard)")
+
+
 def zip_kind(zf: zipfile.ZipFile) -> tuple[str | None, str]:
     """("docx"|"pptx"|"odt"|None, description) from the member names (and ODF mimetype)."""
     names = set(zf.namelist())
@@ -203,10 +223,12 @@ def detect(path: Path, max_bytes: int | None = None) -> Detected:
             with zipfile.ZipFile(path) as zf:
                 check_zip(zf)
                 kind, what = zip_kind(zf)
+                if kind in ("docx", "pptx"):
+                    check_xml_prologs(zf)
         except ExtractionError as e:
             return Detected(claimed if claimed != "text" else None, e)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-                NotImplementedError, KeyError, RuntimeError) as e:
+                NotImplementedError, KeyError, RuntimeError, zlib.error) as e:
             return Detected(claimed if claimed != "text" else None,
                             ExtractionError("corrupt", f"damaged or truncated zip ({e})"))
         if kind is None:
