@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import copy_atomic_new, write_bytes_atomic
+from .audit import Change, cli_user, record_change
 from .config import load_archive_config, parse_meeting_folder, sidecar_path
 from .errors import AddError
 from .models import DOCUMENT_TYPES
@@ -56,8 +57,11 @@ def _existing_hashes(folder: Path) -> dict[str, Path]:
     return found
 
 
-def add_files(archive: Path, req: AddRequest) -> list[str]:
-    """Copy `req.files` into the archive and return their ids; all are added or none."""
+def add_files(archive: Path, req: AddRequest, who: str | None = None) -> list[str]:
+    """Copy `req.files` into the archive and return their ids; all are added or none.
+
+    Each addition is a line in the audit log, by `who` (default: the CLI's user).
+    """
     archive = Path(archive)
     config = load_archive_config(archive)
     if config.group(req.group) is None:
@@ -107,4 +111,9 @@ def add_files(archive: Path, req: AddRequest) -> list[str]:
         for p in done:  # nothing half-added: take back what this call wrote
             p.unlink(missing_ok=True)
         raise
-    return [d.relative_to(archive).as_posix() for _, d in plan]
+    ids = [d.relative_to(archive).as_posix() for _, d in plan]
+    who = who or cli_user()
+    for i in ids:
+        record_change(archive, Change("upload", who, file=i, sha256_after=file_sha256(archive / i),
+                                      detail={"sidecar": sidecar.decode().strip()} if sidecar else {}))
+    return ids

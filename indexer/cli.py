@@ -1,4 +1,4 @@
-"""The `arkiv` command line: index, search, add (serve and user come from the web app)."""
+"""The `arkiv` command line: index, search, add, problems (serve and user come from the web app)."""
 from __future__ import annotations
 
 import argparse
@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Callable
 
 from .adding import AddRequest, add_files
+from .cli_changes import add_change_commands
 from .errors import ArkivError
-from .indexing import IndexSettings, update_index
+from .indexing import READ_STATUSES, IndexSettings, index_warnings, problems, update_index
 from .models import DOCUMENT_TYPES, SORTS, IndexReport, SearchRequest
 from .paths import resolve_archive, resolve_index
 from .search import SearchIndex
+from .store import load_state
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
@@ -114,6 +116,48 @@ def cmd_index(args) -> int:
     return EXIT_PARTIAL if report.failed else EXIT_OK
 
 
+def cmd_problems(args) -> int:
+    """Documents whose text could not be read (or only in part), from the last run's state."""
+    archive, index_dir = _locations(args)
+    found = problems(index_dir)
+    warned = index_warnings(index_dir) if args.warnings else []
+    if args.json:
+        data = {"documents": len(load_state(index_dir)),
+                "problems": [{"id": p.id, "reason": p.reason, "detail": p.detail} for p in found]}
+        if args.warnings:
+            data["warnings"] = [{"id": w.id, "reason": w.reason} for w in warned]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return EXIT_OK
+    total = len(load_state(index_dir))
+    unread = [p for p in found if p.reason not in READ_STATUSES]
+    partial = [p for p in found if p.reason in READ_STATUSES]
+    print(f"{total} document(s) in the index: {len(unread)} could not be read, "
+          f"{len(partial)} read only in part.")
+    for title, group in (("Could not be read (findable by name and metadata only)", unread),
+                         ("Read only in part", partial)):
+        if not group:
+            continue
+        print(f"{title}:")
+        by_reason: dict[str, list] = {}
+        for p in group:
+            by_reason.setdefault(p.reason, []).append(p)
+        for reason, items in sorted(by_reason.items()):
+            print(f"  {reason} ({len(items)}):")
+            for p in items:
+                print(f"    {p.id}" + (f" — {p.detail}" if p.detail else ""))
+    if warned:
+        print("Warnings:")
+        by_warning: dict[str, list[str]] = {}
+        for w in warned:
+            by_warning.setdefault(w.reason, []).append(w.id)
+        for reason, ids in sorted(by_warning.items()):
+            print(f"  {reason} ({len(ids)}):")
+            for i in ids:
+                print(f"    {i}")
+    return EXIT_OK
+
+
 def _plain(snippet: str, tty: bool) -> str:
     import html
 
@@ -206,6 +250,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", action="append", default=[], metavar="NAME")
     p.add_argument("--title")
     p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("problems", help="list the documents whose text could not be read, by reason",
+                       description="List the documents whose text could not be read (or only in part), "
+                                   "grouped by reason, as the last `arkiv index` left them. Exit 0 when "
+                                   "the list could be made, 1 when there is no index.")
+    _location_args(p)
+    p.add_argument("--warnings", action="store_true",
+                   help="also list what indexing noticed about readable files (no text, no date, ...)")
+    p.add_argument("--json", action="store_true",
+                   help='print {"documents", "problems": [{"id", "reason", "detail"}]} (and "warnings")')
+    p.set_defaults(func=cmd_problems)
+    add_change_commands(sub)  # trash, import
     return parser
 
 

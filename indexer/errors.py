@@ -33,3 +33,7 @@ class IndexLocked(IndexUnavailable):
 
 class AddError(ArkivError):
     """A file cannot be added to the archive (name clash, unknown group, bad meeting)."""
+
+
+class ChangeError(ArkivError):
+    """A change to the archive cannot be made (unknown document, name taken, not in the trash)."""

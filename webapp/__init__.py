@@ -15,6 +15,9 @@ from . import formatting
 __all__ = ["create_app", "get_index"]
 
 EXTENSION = "arkiv"
+DEFAULT_MAX_REQUEST = 300 * 1024 * 1024  # MAX_CONTENT_LENGTH: one upload request, all files together
+# Settings of ours that the environment gives with the ARKIV_ prefix (see webapp/auth.py).
+PREFIXED_SETTINGS = ("USERS", "PRIVATE", "SECURE_COOKIES", "MAX_FILE_SIZE", "SECRET_KEY_FILE")
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -56,8 +59,11 @@ def get_index(app: Flask | None = None) -> SearchIndex:
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.from_mapping(ARKIV_ARCHIVE=None, ARKIV_INDEX=None)
+    app.config.from_mapping(ARKIV_ARCHIVE=None, ARKIV_INDEX=None, MAX_CONTENT_LENGTH=DEFAULT_MAX_REQUEST)
     app.config.from_prefixed_env("ARKIV")
+    for key in PREFIXED_SETTINGS:  # ARKIV_PRIVATE=true in the environment arrives as PRIVATE
+        if key in app.config:
+            app.config[f"ARKIV_{key}"] = app.config.pop(key)
     if test_config:
         app.config.from_mapping(test_config)
     app.json.sort_keys = False  # facet values are ordered: most frequent first
@@ -67,9 +73,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     index_dir = resolve_index(_str(app.config["ARKIV_INDEX"]), archive)
     app.extensions[EXTENSION] = IndexHolder(archive, index_dir)
 
+    from .auth import init_auth
+    from .manage import bp as manage_bp
+    from .upload import bp as upload_bp
     from .views import bp
 
     app.register_blueprint(bp)
+    init_auth(app, archive)  # sign-in, CSRF on every form that changes anything
+    app.register_blueprint(upload_bp)
+    app.register_blueprint(manage_bp)
     _register_filters(app)
     _register_errors(app)
     app.after_request(_security_headers)
@@ -87,6 +99,7 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(formatting.file_size, "file_size")
     app.add_template_filter(formatting.source_label, "source_label")
     app.add_template_filter(formatting.status_label, "status_label")
+    app.add_template_filter(_sv_datetime, "sv_datetime")
     app.jinja_env.globals["set_by_person"] = formatting.SET_BY_PERSON
 
     @app.context_processor
@@ -142,10 +155,29 @@ def _register_errors(app: Flask) -> None:
             return _error(405, "Det går inte att göra så här", "Adressen tar inte emot den sortens anrop.")
         return _error(e.code or 500, e.name, e.description or e.name)
 
+    @app.errorhandler(409)
+    def conflict(e):
+        return _error(409, "Ändringen kunde inte göras", e.description or "Arkivet har ändrats under tiden.",
+                      "Ladda om sidan och försök igen. Ingenting ändrades.")
+
+    @app.errorhandler(413)
+    def too_large(e):
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        size = f" Gränsen är {limit // (1024 * 1024)} MB per uppladdning." if limit else ""
+        return _error(413, "Filerna är för stora",
+                      f"Det du försökte ladda upp är för stort för att tas emot.{size} Ingenting sparades.",
+                      "Ladda upp färre filer åt gången, eller gör filerna mindre.")
+
     @app.errorhandler(Exception)
     def unexpected(e):
         app.logger.exception("unexpected error on %s", request.path)
         return _error(500, "Något gick fel", "Ett oväntat fel inträffade. Försök igen om en stund.")
+
+
+def _sv_datetime(value) -> str:
+    """10 oktober 2023 kl. 14.05, in the server's local time."""
+    local = value.astimezone()
+    return f"{formatting.sv_date(local.date())} kl. {local:%H.%M}"
 
 
 def _security_headers(response):

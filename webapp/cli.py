@@ -1,12 +1,16 @@
-"""`arkiv`: the indexer's commands plus `serve`, which runs the web app."""
+"""`arkiv`: the indexer's commands plus `serve`, which runs the web app, and `user` for its accounts."""
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 
 import indexer.cli
-from indexer import IndexMissing, IndexSettings, IndexUnavailable, SearchIndex, resolve_archive, \
-    resolve_index, update_index
+from indexer import Change, IndexMissing, IndexSettings, IndexUnavailable, SearchIndex, record_change, \
+    cli_user, resolve_archive, resolve_index, update_index
+
+from .accounts import AccountError, Accounts, users_file
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
@@ -53,6 +57,12 @@ def cmd_serve(args) -> int:
     _ensure_index(archive, index_dir)
     app = create_app({"ARKIV_ARCHIVE": str(archive), "ARKIV_INDEX": str(index_dir)})
     url_host = f"[{args.host}]" if ":" in args.host else args.host
+    users = app.extensions["arkiv-accounts"]
+    try:
+        if not users.names():
+            print(f"No coordinator accounts yet: `arkiv user add NAME` makes one ({users.path}).", file=sys.stderr)
+    except AccountError as e:
+        print(f"arkiv: {e}", file=sys.stderr)
     print(f"Nätverksarkivet: http://{url_host}:{args.port}/  (archive {archive}; Ctrl+C stops)", file=sys.stderr)
     try:
         import waitress
@@ -66,8 +76,59 @@ def cmd_serve(args) -> int:
     return 0
 
 
+# -- arkiv user ------------------------------------------------------------------------
+def _read_password(args) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    first = getpass.getpass(f"Password for {args.name}: ")
+    if getpass.getpass("Again: ") != first:
+        raise AccountError("the two passwords differ; nothing was changed")
+    return first
+
+
+def cmd_user(args) -> int:
+    archive = resolve_archive(args.archive)
+    if not (archive / "arkiv.toml").is_file():
+        # The accounts sit beside the archive and every change is logged in it.
+        raise AccountError(f"{archive} is not an archive (no arkiv.toml); say which with --archive")
+    store = Accounts(users_file(archive, args.users or os.environ.get("ARKIV_USERS")))
+    if args.action == "add":
+        name = store.add(args.name, _read_password(args))
+        print(f"Added the account '{name}' to {store.path}; sign in at /login.")
+    elif args.action == "passwd":
+        if store.get(args.name) is None:
+            raise AccountError(f"there is no account named '{args.name}'")
+        name = store.set_password(args.name, _read_password(args))
+        print(f"Changed the password of '{name}'; its open sessions are signed out.")
+    else:
+        name = store.remove(args.name)
+        print(f"Removed the account '{name}'; its open sessions are signed out.")
+    record_change(archive, Change(f"user-{args.action}", cli_user(), file=name))
+    return 0
+
+
+def add_user(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("user", help="add, change or remove a coordinator account",
+                       description="Coordinator accounts for the web app, kept in a file beside the archive "
+                                   "(<archive>-users.json, or --users / $ARKIV_USERS), passwords hashed with "
+                                   "Argon2. The password is asked for twice, or read from the first line of "
+                                   "standard input with --password-stdin.")
+    p.add_argument("action", choices=("add", "passwd", "remove"))
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument("--archive", help="archive folder (default: $ARKIV_ARCHIVE, else the sample archive)")
+    p.add_argument("--users", help="accounts file (default: $ARKIV_USERS, else beside the archive)")
+    p.set_defaults(func=cmd_user)
+
+
+def _extend(sub: argparse._SubParsersAction) -> None:
+    add_serve(sub)
+    add_user(sub)
+
+
 def main(argv: list[str] | None = None) -> int:
-    return indexer.cli.main(argv, extend=add_serve)
+    return indexer.cli.main(argv, extend=_extend)
 
 
 if __name__ == "__main__":

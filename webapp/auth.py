@@ -1,0 +1,287 @@
+"""Coordinators sign in: sessions, the secret key, CSRF, the login throttle, the private-site switch.
+
+Settings (app config; from the environment with the ARKIV_ prefix, e.g. ARKIV_PRIVATE=true):
+
+    SECRET_KEY            signs the session cookie; when unset, one is generated on first
+                          run and kept in `<archive name>-secret-key` beside the archive (0600)
+    ARKIV_SECRET_KEY_FILE where to keep the generated key instead
+    ARKIV_USERS           the accounts file (default `<archive name>-users.json` beside the archive)
+    ARKIV_SECURE_COOKIES  true when the site is served over HTTPS: cookies get `Secure`
+    ARKIV_PRIVATE         true: every page needs a signed-in coordinator, not only changes
+
+The login throttle counts failures per (account, address) and per address in
+this process's memory: a restart forgets them, and several processes would each
+count their own (`arkiv serve` runs one).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import wraps
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, flash, jsonify, redirect, render_template, request, session, \
+    url_for
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from .accounts import Accounts, AccountError, normalize_name, users_file
+
+bp = Blueprint("auth", __name__)
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Logga in som samordnare för att göra ändringar i arkivet."
+login_manager.login_message_category = "info"
+
+SECRET_SUFFIX = "-secret-key"
+SESSION_HOURS = 12
+# Failures allowed per (account, address) and per address within the window.
+MAX_FAILURES_ACCOUNT = 5
+MAX_FAILURES_ADDRESS = 20
+WINDOW_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class Coordinator(UserMixin):
+    name: str
+    stamp: str
+
+    def get_id(self) -> str:
+        return f"{self.stamp}:{self.name}"
+
+
+def accounts(app: Flask | None = None) -> Accounts:
+    return (app or current_app).extensions["arkiv-accounts"]
+
+
+def who() -> str:
+    """The signed-in coordinator, as the audit log names them."""
+    return current_user.name if current_user.is_authenticated else "anonym"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> Coordinator | None:
+    stamp, _, name = user_id.partition(":")
+    try:
+        account = accounts().get(name)
+    except AccountError:
+        return None
+    # A changed password or a removed account ends the sessions signed in before.
+    if account is None or not secrets.compare_digest(account.stamp, stamp):
+        return None
+    return Coordinator(account.name, account.stamp)
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if request.path.startswith("/api/"):
+        return jsonify({"error": "Logga in för att använda arkivet."}), 401
+    if request.method != "GET":
+        # A change without a session: nothing is done, and the form is not replayed later.
+        return render_template("refused.html"), 401
+    private = current_app.config["ARKIV_PRIVATE"] and request.blueprint not in ("upload", "manage")
+    flash("Arkivet är bara öppet för inloggade." if private else login_manager.login_message, "info")
+    return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+
+
+def coordinator_required(view):
+    """A signed-in coordinator only; CSRFProtect has already checked the token of a POST."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+    return wrapped
+
+
+# -- the secret key --------------------------------------------------------------------
+def secret_key_file(archive: Path, configured: str | None = None) -> Path:
+    if configured:
+        return Path(configured).expanduser()
+    archive = Path(archive).resolve()
+    return archive.parent / f"{archive.name}{SECRET_SUFFIX}"
+
+
+def load_or_create_secret(path: Path) -> str:
+    """The key in `path`; made (random, 0600, never overwritten) when there is none yet."""
+    try:
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) >= 32:
+            return key
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, key.encode("ascii") + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)  # two processes starting at once: the first key wins
+    except FileExistsError:
+        os.unlink(tmp)
+        return path.read_text(encoding="ascii").strip()
+    os.unlink(tmp)
+    return key
+
+
+# -- the login throttle ---------------------------------------------------------------
+class LoginThrottle:
+    """Failed sign-ins per (account, address) and per address, in a sliding window."""
+
+    def __init__(self, per_account: int = MAX_FAILURES_ACCOUNT, per_address: int = MAX_FAILURES_ADDRESS,
+                 window: float = WINDOW_SECONDS, clock=time.monotonic):
+        self.per_account, self.per_address, self.window, self.clock = per_account, per_address, window, clock
+        self._failures: dict[tuple[str, str], list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    def wait(self, name: str, address: str) -> int:
+        """Seconds until `name` may try again from `address`; 0 when it may now."""
+        now = self.clock()
+        with self._lock:
+            waits = []
+            for key, limit in (((name, address), self.per_account), (("", address), self.per_address)):
+                times = self._recent(key, now)
+                if len(times) >= limit:
+                    waits.append(int(times[-limit] + self.window - now) + 1)
+            return max(waits, default=0)
+
+    def failed(self, name: str, address: str) -> None:
+        now = self.clock()
+        with self._lock:
+            if len(self._failures) > 10_000:  # an address spraying names: keep memory bounded
+                for key in list(self._failures):
+                    self._recent(key, now)
+            for key in ((name, address), ("", address)):
+                self._failures.setdefault(key, []).append(now)
+
+    def succeeded(self, name: str, address: str) -> None:
+        with self._lock:
+            self._failures.pop((name, address), None)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never another host, never a scheme."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    names_exist = bool(_names())
+    next_url = _safe_next(request.values.get("next"))
+    error = None
+    status = 200
+    name = ""
+    if request.method == "POST":
+        name = normalize_name(request.form.get("name", ""))[:64]
+        password = request.form.get("password", "")
+        address = request.remote_addr or "?"
+        throttle: LoginThrottle = current_app.extensions["arkiv-throttle"]
+        wait = throttle.wait(name, address)
+        if wait:
+            minutes = max(1, -(-wait // 60))
+            error = (f"För många misslyckade inloggningar. Vänta {minutes} "
+                     f"{'minut' if minutes == 1 else 'minuter'} och försök igen.")
+            status = 429
+        else:
+            account = accounts().verify(name, password) if name and password else None
+            if account is None:
+                throttle.failed(name, address)
+                error = "Fel användarnamn eller lösenord."
+                status = 401
+            else:
+                throttle.succeeded(name, address)
+                session.clear()  # a fresh session: nothing from before signing in carries over
+                login_user(Coordinator(account.name, account.stamp))
+                session.permanent = True
+                flash(f"Du är inloggad som {account.name}.", "info")
+                return redirect(next_url or url_for("web.search"))
+    return render_template("login.html", error=error, name=name, next_url=next_url,
+                           names_exist=names_exist), status
+
+
+def _names() -> list[str]:
+    try:
+        return accounts().names()
+    except AccountError:
+        current_app.logger.exception("the accounts file cannot be read")
+        return []
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("Du är utloggad.", "info")
+    return redirect(url_for("web.search"))
+
+
+# -- wiring ---------------------------------------------------------------------------
+def _truthy(value) -> bool:
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "ja", "on")
+
+
+def init_auth(app: Flask, archive: Path) -> None:
+    users = users_file(archive, app.config.get("ARKIV_USERS"))
+    app.extensions["arkiv-accounts"] = Accounts(users)
+    app.extensions["arkiv-throttle"] = LoginThrottle()
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret(
+            secret_key_file(archive, app.config.get("ARKIV_SECRET_KEY_FILE")))
+    secure = _truthy(app.config.get("ARKIV_SECURE_COOKIES"))
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        WTF_CSRF_TIME_LIMIT=SESSION_HOURS * 3600,
+    )
+    app.config["ARKIV_PRIVATE"] = _truthy(app.config.get("ARKIV_PRIVATE"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+
+    @app.before_request
+    def private_site():
+        if not app.config["ARKIV_PRIVATE"] or current_user.is_authenticated:
+            return None
+        if request.endpoint in ("auth.login", "static"):
+            return None
+        return login_manager.unauthorized()
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "Formuläret saknar en giltig säkerhetskod."}), 400
+        return render_template(
+            "error.html", status=400, title="Formuläret kunde inte tas emot",
+            message="Formuläret saknade en giltig säkerhetskod, eller så hade sidan varit öppen för länge. "
+                    "Ingenting ändrades.",
+            hint="Gå tillbaka, ladda om sidan och försök igen.", command=None), 400
+
+    @app.context_processor
+    def coordinator_context():
+        return {"coordinator": current_user if current_user.is_authenticated else None}

@@ -1,0 +1,88 @@
+"""What the coordinators' pages share: the index update after a change, meeting choices, form values."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app, flash
+
+from indexer import OTHER_FOLDER, UNSORTED_FOLDER, IndexLocked, IndexSettings, Meeting, list_meetings, update_index
+
+from . import EXTENSION, formatting
+
+# What extraction and indexing notice, as a coordinator is told.
+WARNING_LABELS = {
+    "no text (scanned?)": "ingen text – skannad?",
+    "no text": "ingen text",
+    "no date (set one in a sidecar)": "inget datum hittades – skriv in ett",
+}
+PROBLEM_LABELS = {
+    "encrypted": "krypterad – texten kan inte läsas",
+    "empty": "tom fil",
+    "corrupt": "skadad – texten kan inte läsas",
+    "too large": "för stor för att läsas",
+    "timeout": "tog för lång tid att läsa",
+    "too much memory": "krävde för mycket minne för att läsas",
+    "unsupported format": "filformatet stöds inte",
+}
+FOLDER_LABELS = {OTHER_FOLDER: "Övrigt (inget särskilt möte)", UNSORTED_FOLDER: "Osorterat"}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def warning_label(text: str) -> str:
+    if text in WARNING_LABELS:
+        return WARNING_LABELS[text]
+    if text.startswith("partial"):
+        return "en del av filen kunde inte läsas"
+    if text.startswith("garbage text"):
+        return "delar av texten ser trasiga ut"
+    return text
+
+
+def problem_label(reason: str) -> str:
+    return PROBLEM_LABELS.get(reason) or formatting.status_label(reason)
+
+
+def parse_day(text: str) -> date | None:
+    """YYYY-MM-DD (what a date input sends) or ValueError; empty is None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not _ISO.match(text):
+        raise ValueError(text)
+    return date.fromisoformat(text)
+
+
+def reindex() -> bool:
+    """Bring the index up to date after a change; False (and a note) when another writer holds it."""
+    holder = current_app.extensions[EXTENSION]
+    try:
+        update_index(IndexSettings(archive=holder.archive, index_dir=holder.index_dir, lock_timeout=30.0))
+    except IndexLocked:
+        flash("Ändringen är sparad i arkivet, men sökindexet uppdateras just nu av något annat. "
+              "Den syns i sökningen när det är klart (eller efter nästa körning av arkiv index).", "warning")
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class MeetingChoice:
+    value: str  # "group/folder"
+    group: str
+    label: str
+
+
+def meeting_label(m: Meeting) -> str:
+    parts = [formatting.sv_date(m.date)]
+    if m.place:
+        parts.append(m.place)
+    if m.title:
+        parts.append(m.title)
+    return ", ".join(parts)
+
+
+def meeting_choices(archive, groups) -> dict[str, list[MeetingChoice]]:
+    """Each group's meetings, newest first, as options of a select."""
+    return {g.slug: [MeetingChoice(m.folder, g.slug, meeting_label(m)) for m in list_meetings(archive, g.slug)]
+            for g in groups}

@@ -1,0 +1,162 @@
+"""Coordinators correct the archive: edit a document's metadata, move it, remove it, restore it.
+
+    GET/POST /edit/<id>      title, date, type, themes -> the document's sidecar
+    GET/POST /move/<id>      to another meeting (or a group's Övrigt)
+    GET/POST /remove/<id>    to the trash, after a confirmation
+    GET      /trash          what was removed, by whom and when
+    POST     /trash/<key>/restore
+    GET      /changes        the audit log's latest lines
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from indexer import DOCUMENT_TYPES, OTHER_FOLDER, ChangeError, Sidecar, edit_document, move_document, \
+    recent_changes, remove_document, restore, trashed
+
+from . import EXTENSION, get_index
+from .auth import coordinator_required, who
+from .coordination import FOLDER_LABELS, meeting_choices, parse_day, reindex
+from .views import _checked_id
+
+bp = Blueprint("manage", __name__)
+
+MAX_TEXT = 300
+CHANGES_SHOWN = 200
+ACTION_LABELS = {
+    "upload": "Laddade upp", "replace": "Ersatte", "meeting": "Skapade mötet", "edit": "Rättade uppgifter",
+    "move": "Flyttade", "remove": "Tog bort", "restore": "Återställde", "import": "Importerade",
+    "trash-empty": "Tömde ur papperskorgen", "user-add": "Skapade kontot", "user-passwd": "Bytte lösenord för",
+    "user-remove": "Tog bort kontot",
+}
+FIELD_LABELS = {"title": "titel", "date": "datum", "type": "typ", "themes": "teman"}
+
+
+def _archive():
+    return current_app.extensions[EXTENSION].archive
+
+
+def _document_or_404(doc_id: str):
+    doc = get_index().document(_checked_id(doc_id))
+    if doc is None:
+        abort(404)
+    return doc
+
+
+# -- edit -------------------------------------------------------------------------------
+@bp.route("/edit/<path:doc_id>", methods=["GET", "POST"])
+@coordinator_required
+def edit(doc_id: str):
+    doc = _document_or_404(doc_id)
+    config = get_index().config
+    if request.method == "GET":
+        return render_template("edit.html", doc=doc, errors={}, values=None, themes=config.themes,
+                               types=DOCUMENT_TYPES)
+    form = request.form
+    errors: dict[str, str] = {}
+    title = " ".join((form.get("title") or "").split())[:MAX_TEXT]
+    try:
+        day = parse_day(form.get("date", ""))
+    except ValueError:
+        day = None
+        errors["date"] = "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2024-03-14, eller lämna det tomt."
+    kind = form.get("type", "")
+    if kind not in DOCUMENT_TYPES:
+        errors["type"] = "Välj en dokumenttyp i listan."
+    known = {t.name for t in config.themes}
+    chosen = tuple(t for t in form.getlist("themes") if t in known)
+    if errors:
+        return render_template("edit.html", doc=doc, errors=errors, values=form, themes=config.themes,
+                               types=DOCUMENT_TYPES), 400
+    by_person = {f for f, s in doc.sources.items() if s == "sidecar"}
+    # A value goes into the sidecar when the person changed it, or had set it before;
+    # an emptied title or date hands the field back to what the archive infers.
+    sidecar = Sidecar(
+        title=title if title and (title != doc.title or "title" in by_person) else None,
+        date=day if day and (day != doc.date or "date" in by_person) else None,
+        type=kind if kind != doc.type or "type" in by_person else None,
+        themes=chosen if set(chosen) != set(doc.themes) or "themes" in by_person else None,
+    )
+    try:
+        change = edit_document(_archive(), doc.id, sidecar, who())
+    except ChangeError as e:
+        abort(409, description=f"Uppgifterna kunde inte sparas: {e}.")
+    if change is None:
+        flash("Inget ändrades.", "info")
+    else:
+        reindex()
+        fields = ", ".join(FIELD_LABELS[f] for f in change.detail.get("changed", {}))
+        flash(f"Sparat: {fields}.", "success")
+    return redirect(url_for("web.document", doc_id=doc.id), code=303)
+
+
+# -- move -------------------------------------------------------------------------------
+@bp.route("/move/<path:doc_id>", methods=["GET", "POST"])
+@coordinator_required
+def move(doc_id: str):
+    doc = _document_or_404(doc_id)
+    config = get_index().config
+    choices = meeting_choices(_archive(), config.groups)
+    current = doc.id.rsplit("/", 1)[0]
+    error = None
+    if request.method == "POST":
+        target = request.form.get("target", "")
+        group, _, folder = target.partition("/")
+        valid = {c.value for cs in choices.values() for c in cs} | {f"{g.slug}/{OTHER_FOLDER}" for g in config.groups}
+        if target not in valid:
+            error = "Välj ett möte i listan."
+        elif target == current:
+            error = "Dokumentet ligger redan där. Välj ett annat möte."
+        else:
+            try:
+                new_id = move_document(_archive(), doc.id, group, folder, who())
+            except ChangeError as e:
+                error = f"Dokumentet kunde inte flyttas: {e}."
+            else:
+                reindex()
+                flash(f"Flyttat till {new_id.rsplit('/', 1)[0]}.", "success")
+                return redirect(url_for("web.document", doc_id=new_id), code=303)
+    return render_template("move.html", doc=doc, choices=choices, current=current, error=error,
+                           other=OTHER_FOLDER, folder_labels=FOLDER_LABELS), 400 if error else 200
+
+
+# -- remove, trash, restore ----------------------------------------------------------------
+@bp.route("/remove/<path:doc_id>", methods=["GET", "POST"])
+@coordinator_required
+def remove(doc_id: str):
+    doc = _document_or_404(doc_id)
+    if request.method == "GET":
+        return render_template("remove.html", doc=doc)
+    try:
+        item = remove_document(_archive(), doc.id, who())
+    except ChangeError as e:
+        abort(409, description=f"Dokumentet kunde inte tas bort: {e}.")
+    reindex()
+    flash(f"”{doc.title}” ligger nu i papperskorgen. Du kan återställa det härifrån.", "success")
+    return redirect(url_for("manage.trash", _anchor=f"post-{item.key}"), code=303)
+
+
+@bp.get("/trash")
+@coordinator_required
+def trash():
+    return render_template("trash.html", items=trashed(_archive()))
+
+
+@bp.post("/trash/<key>/restore")
+@coordinator_required
+def restore_item(key: str):
+    try:
+        new_id = restore(_archive(), key, who())
+    except ChangeError:
+        abort(404, description="Det finns inget sådant i papperskorgen.")
+    reindex()
+    flash("Dokumentet är återställt.", "success")
+    return redirect(url_for("web.document", doc_id=new_id), code=303)
+
+
+# -- the audit log ----------------------------------------------------------------------------
+@bp.get("/changes")
+@coordinator_required
+def changes():
+    return render_template("changes.html", changes=recent_changes(_archive(), CHANGES_SHOWN),
+                           labels=ACTION_LABELS, field_labels=FIELD_LABELS)
