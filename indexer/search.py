@@ -99,6 +99,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._ix = None
         self._snapshot: _Snapshot | None = None
+        self._folder: tuple[int, int] | None = None
         self._parser = None
         self._any_parser = None
         self._highlighter = None
@@ -116,17 +117,32 @@ class SearchIndex:
             raise IndexUnavailable(f"the index cannot be opened ({type(e).__name__}); "
                                    "run `arkiv index --rebuild`") from e
 
+    def _folder_identity(self) -> tuple[int, int] | None:
+        # A rebuild swaps a new folder in whose generation may equal the old one's.
+        try:
+            st = whoosh_dir(self.index_dir).stat()
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
     def _current(self) -> _Snapshot:
         with self._lock:
             snap = self._snapshot
-            if self._ix is None or snap is None or not snap.searcher.up_to_date():
-                # A rebuild swaps the whole folder in: reopen rather than refresh.
+            folder = self._folder_identity()
+            if self._ix is None or snap is None or folder != self._folder \
+                    or not snap.searcher.up_to_date():
                 self._ix = self._open()
                 self._parser = make_parser(self._ix.schema)
                 self._any_parser = make_parser(self._ix.schema, any_word=True)
                 self._highlighter = highlight_analyzer() if "parts" in self._ix.schema else \
                     self._ix.schema["content"].analyzer
-                self._snapshot = _Snapshot(self._ix.searcher())
+                try:
+                    self._snapshot = _Snapshot(self._ix.searcher())
+                except Exception as e:  # segments that the table of contents names but cannot be read
+                    self._ix = None
+                    raise IndexUnavailable(f"the index cannot be read ({type(e).__name__}); "
+                                           "run `arkiv index --rebuild`") from e
+                self._folder = folder
             return self._snapshot
 
     def close(self) -> None:

@@ -195,3 +195,23 @@ def test_file_name_too_long_for_a_sidecar_is_indexed(tiny):
     tiny.write(f"naturvard/ovrigt/{name}", "Möte den 14 mars 2018 om parkslide.")
     report = tiny.index()
     assert report.added == [f"naturvard/ovrigt/{name}"] and not report.failed
+
+
+def test_an_open_search_index_sees_a_rebuild(filled):
+    filled.index()
+    ix = filled.open()
+    assert ids(ix, "hackspettar")
+    (filled.root / "naturvard/2023-10-10-lerum/skogsstyrelsen.pptx").unlink()
+    filled.index(rebuild=True)
+    assert ids(ix, "hackspettar") == []
+
+
+# Whoosh leaves the damaged segment's file open when it fails to read it.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_unreadable_segments_are_reported_with_what_to_do(filled):
+    from indexer import IndexUnavailable
+    filled.index()
+    for seg in (filled.index_dir / "whoosh").glob("*.seg"):
+        seg.write_bytes(b"\0" * 10)
+    with pytest.raises(IndexUnavailable, match="--rebuild"):
+        filled.open().search(SearchRequest(query="parkslide"))
