@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import shutil
+import threading
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -275,7 +276,7 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
         try:
             # Our write lock is held, so Whoosh's own lock (an flock too: it dies with a
             # killed process) is free unless something else writes without ours.
-            writer = ix.writer(limitmb=256, timeout=settings.lock_timeout)
+            writer = ix.writer(**_writer_options(settings, rebuild, len(todo)))
         except LockError as e:
             raise IndexLocked(f"the index in {index_dir} is locked by another program; "
                               "try again when it is done") from e
@@ -296,7 +297,9 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
                         if i in bucket:
                             bucket.remove(i)
                 pages = result.pages if isinstance(result, Extraction) else ()
-                writer.update_document(**index_fields(doc, current[i].sha256, pages, ix.schema.names()))
+                # A fresh index has nothing to replace: adding skips a lookup per document.
+                (writer.add_document if rebuild else writer.update_document)(
+                    **index_fields(doc, current[i].sha256, pages, ix.schema.names()))
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -305,6 +308,19 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
             _swap_in(index_dir, new_dir)
         save_state(index_dir, current)
     return report
+
+
+PARALLEL_WRITE_MIN = 2000  # below this, starting writer processes costs more than it saves
+
+
+def _writer_options(settings: IndexSettings, rebuild: bool, count: int) -> dict:
+    """Whoosh writer settings: a large fresh build analyses in `jobs` processes at once."""
+    options = {"limitmb": 256, "timeout": settings.lock_timeout}
+    # Whoosh's multi-process writer forks; forking a process with threads (a web
+    # server) is unsafe, so only a single-threaded indexer uses it.
+    if rebuild and settings.jobs > 1 and count >= PARALLEL_WRITE_MIN and threading.active_count() == 1:
+        options.update(procs=settings.jobs, multisegment=True)
+    return options
 
 
 def _forget(e: BaseException) -> None:

@@ -91,7 +91,8 @@ class TextCache:
                     "warnings": list(result.warnings)}
         else:
             data = {"v": self.version, "error": result[0], "detail": result[1]}
-        write_bytes_atomic(self._path(sha), json.dumps(data, ensure_ascii=False).encode())
+        write_bytes_atomic(self._path(sha), json.dumps(data, ensure_ascii=False).encode(),
+                           durable=False)  # a cache: a torn entry reads as missing
 
     def pages(self, sha: str) -> tuple[str, ...]:
         cached = self.get(sha) if sha else None
