@@ -9,8 +9,9 @@ from pathlib import Path
 
 from .atomic import copy_atomic_new, write_bytes_atomic
 from .audit import Change, cli_user, record_change
-from .config import load_archive_config, parse_meeting_folder, sidecar_path
+from .config import Sidecar, load_archive_config, parse_meeting_folder, sidecar_path
 from .errors import AddError
+from .files import sidecar_text
 from .models import DOCUMENT_TYPES
 from .store import file_sha256
 
@@ -35,17 +36,6 @@ def safe_filename(name: str) -> str:
     if not name or name.lower().endswith(".toml"):
         raise AddError(f"'{name or '(empty)'}' is not a usable file name")
     return name[:200]
-
-
-def _toml_sidecar(req: AddRequest) -> bytes | None:
-    lines = []
-    if req.title:
-        lines.append(f"title = {json.dumps(req.title, ensure_ascii=False)}")
-    if req.type:
-        lines.append(f"type = {json.dumps(req.type)}")
-    if req.themes:
-        lines.append("themes = [" + ", ".join(json.dumps(t, ensure_ascii=False) for t in req.themes) + "]")
-    return ("\n".join(lines) + "\n").encode() if lines else None
 
 
 def _existing_hashes(folder: Path) -> dict[str, Path]:
@@ -98,7 +88,8 @@ def add_files(archive: Path, req: AddRequest, who: str | None = None) -> list[st
                            f"{twin.relative_to(archive).as_posix()} (nothing was added)")
         plan.append((src, dest))
 
-    sidecar = _toml_sidecar(req)
+    said = Sidecar(title=req.title, type=req.type, themes=req.themes or None)
+    sidecar = sidecar_text(said).encode() if said != Sidecar() else None
     done: list[Path] = []
     try:
         for src, dest in plan:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus_expect import CORPUS_EXPECT
 from indexer import STATUSES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,20 +35,6 @@ MEMORY_BOUND = 1024 * 1024 * 1024  # bytes, the largest process (indexer or a wo
 pytestmark = pytest.mark.skipif(not (CORPUS / "MANIFEST.tsv").is_file() or not FILES.is_dir(),
                                 reason="../shared/corpus is absent")
 
-# What some files must end as (the status stored with their document).
-EXPECT = {
-    "synthetic/zipbomb-document-xml.docx": "too large",
-    "synthetic/zipbomb-paragraphs.docx": "too large",
-    "synthetic/zipbomb-slide.pptx": "too large",
-    "synthetic/many-entries.docx": "too large",
-    "synthetic/truncated.docx": "corrupt",
-    "synthetic/not-a-zip.docx": "corrupt",
-    "synthetic/billion-laughs.docx": "corrupt",
-    "pdfjs/test/pdfs/issue3371.pdf": "encrypted",
-    "pdfjs/test/pdfs/bug1815476.pdf": "ok",  # encrypted, empty user password
-    "py-pdf_sample-files/005-libreoffice-writer-password/libreoffice-writer-password.pdf": "encrypted",
-    "ferenda/test/files/wordreader/sample.doc": "unsupported format",
-}
 # Warnings a clean sample may carry: the manifest itself says some have no text
 # layer, and "no date" comes from this test's archive layout (no meeting folders).
 NO_TEXT_NOTES = ("no text", "no/very little text layer", "sparse text")
@@ -131,7 +118,7 @@ def test_every_file_is_indexed_or_listed_with_one_reason(corpus_run):
 
 def test_known_files_end_as_expected(corpus_run):
     status = {i.removeprefix("korpus/"): s for i, s in corpus_run["status"].items()}
-    wrong = {rel: (status.get(rel), want) for rel, want in EXPECT.items() if status.get(rel) != want}
+    wrong = {rel: (status.get(rel), want) for rel, want in CORPUS_EXPECT.items() if status.get(rel) != want}
     assert not wrong
 
 

@@ -20,6 +20,7 @@ from fpdf import FPDF
 from pptx.util import Inches
 from pypdf import PdfReader, PdfWriter
 
+from corpus_expect import CORPUS_EXPECT
 from indexer.errors import ExtractionError
 from indexer.extract import EXTRACTOR_VERSION, REASONS, extract, normalize_text, sniff
 from indexer.extract.normalize import is_garbage
@@ -640,20 +641,6 @@ class TestSniffAndFailures:
 # refused by the zip guard before anything is inflated.
 CORPUS_SKIP: dict[str, str] = {}
 
-# What some files must give: the reason (an ExtractionError) or "ok" (an Extraction).
-CORPUS_EXPECT = {
-    "synthetic/zipbomb-document-xml.docx": "too large",
-    "synthetic/zipbomb-paragraphs.docx": "too large",
-    "synthetic/zipbomb-slide.pptx": "too large",
-    "synthetic/many-entries.docx": "too large",
-    "synthetic/truncated.docx": "corrupt",
-    "synthetic/not-a-zip.docx": "corrupt",
-    "synthetic/billion-laughs.docx": "corrupt",
-    "pdfjs/test/pdfs/issue3371.pdf": "encrypted",
-    "pdfjs/test/pdfs/bug1815476.pdf": "ok",  # encrypted, empty user password
-    "py-pdf_sample-files/005-libreoffice-writer-password/libreoffice-writer-password.pdf": "encrypted",
-    "ferenda/test/files/wordreader/sample.doc": "unsupported format",
-}
 
 
 def _corpus_rows() -> list[dict[str, str]]:
