@@ -20,18 +20,43 @@ class MarkFormatter(highlight.Formatter):
         return "<mark>" + self._text(highlight.get_text(text, token, replace)) + "</mark>"
 
 
-def best_page(pages: tuple[str, ...], terms: set[str], analyzer) -> int | None:
-    """Return the 0-based index of the page with most query-term occurrences."""
+# Analysing a whole 300-page report for every hit would cost more than the search:
+# pages are ranked by cheap substring counts, and only a window is analysed.
+PREFIX = 5
+WINDOW = 4000
+
+
+def _prefixes(terms: set[str]) -> list[str]:
+    return [t[:PREFIX] for t in terms if t]
+
+
+def best_page(pages: tuple[str, ...], terms: set[str], analyzer=None) -> int | None:
+    """Return the 0-based index of the page where the query's words occur most.
+
+    Counted by the words' first letters, which inflections and compounds keep
+    (uppföljning in miljömålsuppföljningen): an estimate, not an analysis.
+    """
     if not pages:
         return None
-    if not terms:
+    prefixes = _prefixes(terms)
+    if not prefixes:
         return 0
-    best, best_count = 0, 0
-    for i, page in enumerate(pages):
-        count = sum(1 for t in analyzer(page, removestops=False) if t.text in terms)
-        if count > best_count:
-            best, best_count = i, count
+    counts = [sum(page.lower().count(p) for p in prefixes) for page in pages]
+    best = max(range(len(pages)), key=lambda i: (counts[i], -i))
     return best
+
+
+def _window(text: str, terms: set[str]) -> str:
+    """The part of a long text around the first place a query word may stand."""
+    if len(text) <= WINDOW:
+        return text
+    low = text.lower()
+    found = [p for p in (low.find(x) for x in _prefixes(terms)) if p >= 0]
+    start = max(0, min(found) - 300) if found else 0
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 50 else start
+    return text[start:start + WINDOW]
 
 
 def leading_text(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -46,6 +71,7 @@ def leading_text(text: str, limit: int = SNIPPET_CHARS) -> str:
 def snippet(text: str, terms: set[str], analyzer) -> str:
     """Return the best fragments of `text` with `terms` marked, or its start if none match."""
     if terms and text:
+        text = _window(text, terms)
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
         marked = highlight.highlight(text, frozenset(terms), analyzer, fragmenter, MarkFormatter(),
                                      top=2, minscore=1)
