@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Callable
@@ -29,6 +30,7 @@ from .store import TextCache
 MAX_PER_PAGE = 100
 TEXT_FIELDS = ("content", "title", "context", "parts")
 MAX_PHRASE_WORDS = 8
+REMEMBERED_ANSWERS = 512  # per committed index state; a result is a few kB
 PHRASE_BOOST = 2.0
 MAX_PAGE = 1000
 
@@ -82,6 +84,22 @@ class _Snapshot:
     def __init__(self, searcher):
         self.searcher = searcher
         self.table = FacetTable(searcher.reader())
+        # Answers for this committed state: popular searches and paging back cost nothing.
+        self.answers: OrderedDict[SearchRequest, SearchResult] = OrderedDict()
+        self.answers_lock = threading.Lock()
+
+    def remembered(self, req: SearchRequest) -> SearchResult | None:
+        with self.answers_lock:
+            found = self.answers.get(req)
+            if found is not None:
+                self.answers.move_to_end(req)
+            return found
+
+    def remember(self, req: SearchRequest, result: SearchResult) -> None:
+        with self.answers_lock:
+            self.answers[req] = result
+            while len(self.answers) > REMEMBERED_ANSWERS:
+                self.answers.popitem(last=False)
 
     def docnum(self, doc_id: str) -> int | None:
         dn = self.searcher.document_number(id=doc_id)
@@ -157,6 +175,14 @@ class SearchIndex:
         """Run `req`: filtered, faceted, sorted, one page of hits with snippets."""
         check_request(req)
         snap = self._current()
+        found = snap.remembered(req)
+        if found is not None:
+            return found
+        result = self._search(snap, req)
+        snap.remember(req, result)
+        return result
+
+    def _search(self, snap: _Snapshot, req: SearchRequest) -> SearchResult:
         searcher = snap.searcher
         text = normalize_query(req.query)
         q, expanded = self._prepare(text, searcher.reader())
