@@ -16,7 +16,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from .config import ARCHIVE_FILE, MEETING_FILE, Sidecar, bare_meeting, load_archive_config, \
-    load_meeting, load_sidecar, sidecar_path
+    load_meeting, load_sidecar
 from .errors import ConfigError, IndexLocked, IndexMissing, IndexUnavailable
 from .extract import DEFAULT_MAX_BYTES, EXTRACTOR_VERSION
 from .metadata import describe
@@ -124,14 +124,6 @@ def _run_extractions(paths: list[Path], settings: IndexSettings, progress: Progr
             yield i, result
 
 
-def _stat_sig(path: Path) -> str:
-    try:
-        st = path.stat()
-        return f"{st.st_size}:{st.st_mtime_ns}"
-    except OSError:
-        return "-"
-
-
 class _Describer:
     """Load each meeting once and turn an extraction into a Document."""
 
@@ -142,8 +134,7 @@ class _Describer:
             (root / ARCHIVE_FILE).read_bytes() + f"|{METADATA_VERSION}".encode()).hexdigest()[:16]
 
     def meta_sig(self, f: ScannedFile) -> str:
-        meeting_sig = _stat_sig(self.root / f.meeting_folder / MEETING_FILE) if f.meeting_folder else "-"
-        return f"{self.config_sig}|{_stat_sig(sidecar_path(f.path))}|{meeting_sig}"
+        return f"{self.config_sig}|{f.sidecar_sig}|{f.meeting_sig}"
 
     def meeting(self, folder: str | None) -> Meeting | None:
         if folder is None:
@@ -306,7 +297,8 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
             raise
         if rebuild:
             _swap_in(index_dir, new_dir)
-        save_state(index_dir, current)
+        if todo or current != previous:  # nothing changed: nothing to write
+            save_state(index_dir, current)
     return report
 
 

@@ -16,11 +16,18 @@ JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 @dataclass(frozen=True)
 class ScannedFile:
     id: str  # path relative to the archive root, "/"-separated
-    path: Path
+    location: str  # the file's path as the scan found it; a str, since 45,000 Paths cost a second
     group: str
     meeting_folder: str | None  # "group/YYYY-MM-DD-place" when inside a meeting folder
     size: int
     mtime_ns: int
+    # "size:mtime" of what can change its metadata without changing its bytes, "-" if absent.
+    sidecar_sig: str = "-"
+    meeting_sig: str = "-"
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass
@@ -59,24 +66,54 @@ def scan_archive(root: Path, config: ArchiveConfig) -> Scan:
     return scan
 
 
+def _sig(entry: os.DirEntry | None) -> str:
+    if entry is None:
+        return "-"
+    try:
+        st = entry.stat(follow_symlinks=False)
+    except OSError:
+        return "-"
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
 def _walk_group(root: Path, group_dir: Path, group: str, scan: Scan) -> None:
-    for dirpath, dirnames, filenames in os.walk(group_dir, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
+    # One scandir per folder gives each file's type, its stat and whether it has a
+    # sidecar: a walk over 45,000 files in well under a second.
+    meeting_sigs: dict[str, str] = {}
+    found: list[ScannedFile] = []
+    stack = [group_dir]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = {e.name: e for e in os.scandir(folder)}
+        except OSError as e:
+            scan.warnings.append(Problem(Path(folder).relative_to(root).as_posix() + "/",
+                                         f"cannot be read ({e.strerror})"))
+            continue
+        rel_dir = os.path.relpath(folder, root).replace(os.sep, "/")
         parts = rel_dir.split("/")
         meeting = "/".join(parts[:2]) if len(parts) >= 2 and parse_meeting_folder(parts[1]) else None
-        for name in sorted(filenames):
+        if meeting == rel_dir:
+            meeting_sigs[meeting] = _sig(entries.get(MEETING_FILE))
+        for name, entry in entries.items():
+            if entry.is_dir(follow_symlinks=False):
+                if not name.startswith("."):
+                    stack.append(entry.path)
+                continue
             if name == MEETING_FILE or not is_document_name(name):
                 continue
-            path = Path(dirpath) / name
-            try:
-                st = path.lstat()
-            except OSError:
-                continue
-            if not path.is_file() or path.is_symlink():
+            if entry.is_symlink():
                 # A link could point outside the archive: the archive holds real files only.
                 scan.warnings.append(Problem(f"{rel_dir}/{name}", "symbolic link: not indexed"))
                 continue
-            scan.files.append(ScannedFile(id=f"{rel_dir}/{name}", path=path, group=group,
-                                          meeting_folder=meeting, size=st.st_size,
-                                          mtime_ns=st.st_mtime_ns))
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            found.append(ScannedFile(
+                id=f"{rel_dir}/{name}", location=entry.path, group=group, meeting_folder=meeting,
+                size=st.st_size, mtime_ns=st.st_mtime_ns, sidecar_sig=_sig(entries.get(name + SIDECAR_SUFFIX)),
+                meeting_sig=meeting_sigs.get(meeting, "-") if meeting else "-"))
+    scan.files.extend(sorted(found, key=lambda f: f.id))
