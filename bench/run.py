@@ -9,6 +9,7 @@ run as the baseline it is compared to, so ratios hold on a busy machine.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -130,8 +131,15 @@ def http_get(url: str) -> float:
     return time.perf_counter() - t0
 
 
-def load_run(base: str, clients: int, requests: int) -> dict:
-    urls = [base + "/api/search?" + urllib.parse.urlencode(q) for q in QUERIES]
+def distinct_queries(n: int) -> list[dict]:
+    """Two-word queries never asked before: what a cache cannot answer."""
+    words = [q["q"] for q in QUERIES if q["q"] and " " not in q["q"] and "?" not in q["q"]]
+    combos = itertools.chain(itertools.combinations(words, 2), itertools.combinations(words, 3))
+    return [{"q": " ".join(c)} for c in itertools.islice(combos, n)]
+
+
+def load_run(base: str, clients: int, requests: int, queries: list[dict]) -> dict:
+    urls = [base + "/api/search?" + urllib.parse.urlencode(q) for q in queries]
     times: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -239,14 +247,21 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        http_times = [http_get(base + "/api/search?" + urllib.parse.urlencode(q)) for q in QUERIES * 2]
+        # Each query asked once, so none is answered from the server's answer cache.
+        http_times = [http_get(base + "/api/search?" + urllib.parse.urlencode(q)) for q in QUERIES]
         results["query_http_ms"] = {"p50": round(pct(http_times, 50) * 1000, 1),
                                     "p95": round(pct(http_times, 95) * 1000, 1),
                                     "p99": round(pct(http_times, 99) * 1000, 1)}
-        print(f"over HTTP: {results['query_http_ms']}", flush=True)
+        print(f"over HTTP, first time asked: {results['query_http_ms']}", flush=True)
+        fresh = distinct_queries(20 * 50 + 20 * 10)
         for clients in (10, 50):
-            results[f"load_{clients}"] = load_run(base, clients, requests=20 * clients)
-            print(f"{clients} clients: {results[f'load_{clients}']}", flush=True)
+            # Repeating: the fixed list again and again, as popular searches are (mostly cached).
+            results[f"load_{clients}_repeating"] = load_run(base, clients, 20 * clients, QUERIES)
+            # Distinct: every request a query not asked before (nothing cached).
+            batch, fresh = fresh[:20 * clients], fresh[20 * clients:]
+            results[f"load_{clients}_distinct"] = load_run(base, clients, 20 * clients, batch)
+            print(f"{clients} clients: repeating {results[f'load_{clients}_repeating']}, "
+                  f"distinct {results[f'load_{clients}_distinct']}", flush=True)
         results["web_peak_mib"] = vm_hwm_mib(server.pid)
     finally:
         server.terminate()
