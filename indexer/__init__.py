@@ -22,6 +22,8 @@ from .filing import CLASH_CHOICES, OTHER_FOLDER, UNSORTED_FOLDER, Filed, Filing,
 from .importing import ImportItem, ImportPlan, carry_out, plan_import
 from .inspect import Inspection, inspect_files
 from .trash import TrashItem, empty_trash, remove_document, restore, trash_item, trashed
+# The command line, which the web app extends with `serve` and `user`.
+from .cli import main as cli_main
 
 __all__ = [
     "AddError", "AddRequest", "ArchiveConfig", "ArkivError", "BadRequest", "ConfigError",
@@ -34,5 +36,5 @@ __all__ = [
     "Inspection", "MeetingDraft", "NewFile", "OTHER_FOLDER", "Sidecar", "TrashItem", "UNSORTED_FOLDER",
     "carry_out", "cli_user", "edit_document", "empty_trash", "file_documents", "inspect_files",
     "list_meetings", "move_document", "plan_import", "recent_changes", "record_change", "remove_document",
-    "restore", "trash_item", "trashed", "write_bytes_atomic",
+    "restore", "trash_item", "trashed", "write_bytes_atomic", "cli_main",
 ]

@@ -6,9 +6,8 @@ import getpass
 import os
 import sys
 
-import indexer.cli
 from indexer import Change, IndexMissing, IndexSettings, IndexUnavailable, SearchIndex, record_change, \
-    cli_user, resolve_archive, resolve_index, update_index
+    cli_main, cli_user, resolve_archive, resolve_index, update_index
 
 from .accounts import AccountError, Accounts, users_file
 
@@ -128,7 +127,7 @@ def _extend(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return indexer.cli.main(argv, extend=_extend)
+    return cli_main(argv, extend=_extend)
 
 
 if __name__ == "__main__":
