@@ -146,3 +146,14 @@ def test_any_text_analyzes(text):
             assert isinstance(t.text, str)
         for t in analyzer(text, mode="query"):
             assert isinstance(t.text, str)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Om miljö-\nmålsuppföljningen i länet", "Om miljömålsuppföljningen i länet"),
+    ("Naturvårds-\nstrategin antogs", "Naturvårdsstrategin antogs"),
+    ("Zqxw-\nplorkt är inget ord", "Zqxw-\nplorkt är inget ord"),
+    ("miljö- och hälsoskydd", "miljö- och hälsoskydd"),
+])
+def test_line_end_hyphens_rejoin_only_known_words(text, expected):
+    from indexer.extract import normalize_text
+    assert normalize_text(text) == expected

@@ -26,7 +26,7 @@ __all__ = ["EXTRACTOR_VERSION", "REASONS", "extract", "normalize_text", "sniff"]
 
 # Bump whenever the text, pages, properties or warnings extract() returns can change:
 # cached extractions carry the version they were made with.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 REASONS = ("encrypted", "corrupt", "unsupported format", "too large", "empty", "too much memory")
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024

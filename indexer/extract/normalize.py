@@ -67,9 +67,16 @@ def _clean_chars(s: str) -> str:
     return _SUSPECT.sub(_replace, s)
 
 
+def _known(word: str) -> bool:
+    """Whether Swedish has the joined word (as a word, a form or a compound); yes without a dictionary."""
+    from .. import swedish  # the dictionary loads only for texts with line-end hyphens
+
+    return not swedish.has_dictionary() or swedish.lemma(word.lower()) is not None
+
+
 def _rejoin(s: str) -> str:
     """Join words hyphenated at a line end: at least two letters before the hyphen, the
-    continuation lowercase and not a conjunction."""
+    continuation lowercase and not a conjunction, and the joined word one Swedish knows."""
     if "-\n" not in s and "\u2010\n" not in s:
         return s
     out = []
@@ -79,7 +86,7 @@ def _rejoin(s: str) -> str:
         if not second[0].islower() or second.lower() in _CONJUNCTIONS:
             continue
         tail = _WORD_TAIL.search(s, max(0, m.start() - 100), m.start())
-        if tail is None or len(tail.group()) < 2:
+        if tail is None or len(tail.group()) < 2 or not _known(tail.group() + second):
             continue
         out.append(s[last:m.start()])
         last = m.start(1)
