@@ -1,7 +1,6 @@
 """Copy new files into the archive: the right folder, atomically, never over another file."""
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass

@@ -85,12 +85,12 @@ def print_report(report: IndexReport, out=None) -> None:
           f"warnings {len(report.warnings)}", file=out)
     for old, new in report.moved:
         print(f"  moved  {old} -> {new}", file=out)
-    for title, problems in (("Could not be read", report.failed), ("Warnings", report.warnings)):
-        if not problems:
+    for title, listed in (("Could not be read", report.failed), ("Warnings", report.warnings)):
+        if not listed:
             continue
         print(f"{title}:", file=out)
         by_reason: dict[str, list[str]] = {}
-        for p in problems:
+        for p in listed:
             by_reason.setdefault(p.reason, []).append(p.id)
         for reason, ids in sorted(by_reason.items()):
             print(f"  {reason} ({len(ids)}):", file=out)

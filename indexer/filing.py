@@ -13,7 +13,7 @@ import re
 import shutil
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .adding import safe_filename

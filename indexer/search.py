@@ -21,7 +21,7 @@ from .analysis import highlight_analyzer
 from .expansion import expand
 from .facets import FacetTable
 from .indexing import schema_problem, whoosh_dir
-from .models import FACETS, SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
+from .models import SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
 from .query import has_operators, make_parser, normalize_query, parse, query_words
 from .records import stored_document
 from .snippets import best_page, leading_text, snippet

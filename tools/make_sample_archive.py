@@ -273,7 +273,7 @@ def render_pptx(src: Source) -> bytes:
         cp.modified = when(meta, "modified").astimezone(dt.timezone.utc).replace(tzinfo=None)
         cp.language = "sv-SE"
 
-    width, height = prs.slide_width, prs.slide_height
+    width = prs.slide_width
     margin = Emu(457200)
 
     def fit_placeholders(slide) -> None:
