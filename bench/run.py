@@ -225,7 +225,7 @@ def main() -> None:
         req = SearchRequest(query=q["q"], groups=tuple([q["group"]] if "group" in q else ()),
                             years=tuple([q["year"]] if "year" in q else ()), sort=q.get("sort", "relevance"))
         full.append(timed(ix.search, req)[0])
-        parsed, _ = ix._prepare(q["q"], ix._current().searcher.reader())
+        parsed, _, _ = ix._prepare(q["q"], ix._current().searcher.reader())
         if parsed is not None:
             bare.append(timed(lambda: list(ix._current().searcher.search(parsed, limit=10)))[0])
     results["query_in_process_ms"] = {

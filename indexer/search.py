@@ -185,7 +185,7 @@ class SearchIndex:
     def _search(self, snap: _Snapshot, req: SearchRequest) -> SearchResult:
         searcher = snap.searcher
         text = normalize_query(req.query)
-        q, expanded = self._prepare(text, searcher.reader())
+        q, qtext, expanded = self._prepare(text, searcher.reader())
         if text and q is None:
             matched = np.zeros(0, dtype=np.int64)
         elif q is None:
@@ -198,7 +198,7 @@ class SearchIndex:
                 matched = _docnums(searcher, q) if q is not None else np.zeros(0, dtype=np.int64)
             if not len(matched) and len(text.split()) > 1 and not has_operators(text):
                 # A question or a long phrasing: rank documents by how many of its words they hold.
-                q = parse(self._any_parser, self._expand(text, searcher.reader())[0])
+                q = parse(self._any_parser, qtext)
                 matched = _docnums(searcher, q) if q is not None else np.zeros(0, dtype=np.int64)
         kept, counts = snap.table.filter_and_count(matched, req)
 
@@ -225,9 +225,12 @@ class SearchIndex:
                       lambda w: swedish.lemma(w) is not None)
 
     def _prepare(self, text: str, reader):
-        """Parse normalised query text, widened by synonyms and å/ä/ö; (None, ()) for no query."""
+        """Parse normalised query text, widened by synonyms and å/ä/ö.
+
+        Returns (query or None, the widened text, the words added).
+        """
         if not text:
-            return None, ()
+            return None, text, ()
         qtext, expanded = self._expand(text, reader)
         q = parse(self._parser, qtext)
         if q is not None and not has_operators(text) and 1 < len(text.split()) <= MAX_PHRASE_WORDS:
@@ -235,7 +238,7 @@ class SearchIndex:
             phrase = parse(self._parser, '"' + text.replace('"', " ") + '"')
             if phrase is not None:
                 q = wq.AndMaybe(q, phrase.with_boost(PHRASE_BOOST))
-        return q, expanded
+        return q, qtext, expanded
 
     def highlighter(self, query: str) -> Callable[[str], list[tuple[int, int]]]:
         """Return a function giving the (start, end) spans in a text that `query` matches.
@@ -243,7 +246,7 @@ class SearchIndex:
         The same words the search matches: forms, compound parts, synonyms.
         """
         snap = self._current()
-        q, _ = self._prepare(normalize_query(query), snap.searcher.reader())
+        q, _, _ = self._prepare(normalize_query(query), snap.searcher.reader())
         terms = _text_terms(q)
         analyzer = self._highlighter
 
@@ -259,7 +262,7 @@ class SearchIndex:
     def _hit(self, searcher, docnum: int, score: float, terms: set[str]) -> Hit:
         doc, sha = stored_document(searcher.stored_fields(docnum))
         pages = self.texts.pages(sha)
-        page = best_page(pages, terms, self._highlighter)
+        page = best_page(pages, terms)
         text = pages[page] if page is not None else ""
         return Hit(id=doc.id, title=doc.title, group=doc.group, date=doc.date, type=doc.type,
                    themes=doc.themes, page=None if page is None else page + 1, score=score,

@@ -30,7 +30,7 @@ def _prefixes(terms: set[str]) -> list[str]:
     return [t[:PREFIX] for t in terms if t]
 
 
-def best_page(pages: tuple[str, ...], terms: set[str], analyzer=None) -> int | None:
+def best_page(pages: tuple[str, ...], terms: set[str]) -> int | None:
     """Return the 0-based index of the page where the query's words occur most.
 
     Counted by the words' first letters, which inflections and compounds keep
