@@ -236,9 +236,8 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
         report.removed = [i for i in removed if i not in moved_from]
         if rebuild and previous:
             # Files the last index knew are re-indexed, not new to the archive.
-            for i in [i for i in report.added if i in previous]:
-                report.added.remove(i)
-                report.updated.append(i)
+            report.updated += [i for i in report.added if i in previous]
+            report.added = [i for i in report.added if i not in previous]
 
         # 2. Extract what the text cache does not know yet.
         results: dict[str, Extraction | tuple[str, str]] = {}
@@ -284,14 +283,15 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
                     next((w for w in warnings if w.startswith("partial")), "")
                 if doc.status not in READ_STATUSES:
                     report.failed.append(Problem(i, doc.status))
-                    for bucket in (report.added, report.updated):
-                        if i in bucket:
-                            bucket.remove(i)
                 pages = result.pages if isinstance(result, Extraction) else ()
                 # A fresh index has nothing to replace: adding skips a lookup per document.
                 (writer.add_document if rebuild else writer.update_document)(
                     **index_fields(doc, current[i].sha256, pages, ix.schema.names()))
             writer.commit()
+            # A file that could not be read counts as failed, not as added or updated.
+            unread = {p.id for p in report.failed}
+            report.added = [i for i in report.added if i not in unread]
+            report.updated = [i for i in report.updated if i not in unread]
         except BaseException:
             writer.cancel()
             raise
