@@ -82,7 +82,7 @@ def baseline_extract_and_write(archive: Path, scratch: Path) -> tuple[float, flo
     from whoosh import index as whoosh_index
 
     from indexer.extract import extract
-    from indexer.schema import build_schema
+    from indexer.index import build_schema
 
     texts = []
     t0 = time.perf_counter()

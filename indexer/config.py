@@ -126,6 +126,23 @@ def load_meeting(root: Path, folder: str) -> Meeting | None:
                    themes=_str_list(data, "themes", where), speakers=tuple(speakers))
 
 
+def label_problem(config: ArchiveConfig | None, group: str | None = None, kind: str | None = None,
+                  themes=()) -> str | None:
+    """Say which of a group, a document type and themes the archive does not know, or None.
+
+    `config` may be None when only a kind is checked.
+    """
+    if group is not None and config.group(group) is None:
+        known = ", ".join(g.slug for g in config.groups)
+        return f"'{group}' is not a group in {ARCHIVE_FILE} (groups: {known})"
+    if kind is not None and kind not in DOCUMENT_TYPES:
+        return f"type '{kind}' is not one of {', '.join(DOCUMENT_TYPES)}"
+    unknown = [t for t in themes or () if t not in {th.name for th in config.themes}]
+    if unknown:
+        return f"unknown theme(s): {', '.join(unknown)} (see {ARCHIVE_FILE})"
+    return None
+
+
 def sidecar_path(file: Path) -> Path:
     return file.with_name(file.name + SIDECAR_SUFFIX)
 
@@ -151,7 +168,7 @@ def load_sidecar(file: Path) -> Sidecar:
     if hasattr(day, "date") and callable(day.date):  # a TOML datetime
         day = day.date()
     kind = data.get("type")
-    if kind is not None and kind not in DOCUMENT_TYPES:
-        raise ConfigError(f"{where}: type '{kind}' is not one of {', '.join(DOCUMENT_TYPES)}")
+    if kind is not None and (problem := label_problem(None, kind=kind)):
+        raise ConfigError(f"{where}: {problem}")
     return Sidecar(title=_str(data, "title", where) or None, date=day, type=kind,
                    themes=_str_list(data, "themes", where) if "themes" in data else None)

@@ -8,6 +8,20 @@ DOCUMENT_TYPES = ("minutes", "presentation", "follow-up", "agenda", "other")
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("group", "type", "year", "theme")
 
+# What became of a file, stored with its document and in the index's state.  "partial":
+# indexed, but some pages or slides could not be read; every other status but "ok"
+# means the text could not be read and the document is findable by name and metadata.
+STATUSES = ("ok", "partial", "empty", "encrypted", "corrupt", "timeout", "too large",
+            "unsupported format", "too much memory")
+READ_STATUSES = frozenset({"ok", "partial"})
+# Why a file's text could not be read, as the extractors say it.
+TIMEOUT = "timeout"
+TOO_MUCH_MEMORY = "too much memory"
+EXTRACTION_REASONS = ("encrypted", "corrupt", "unsupported format", "too large", "empty", TOO_MUCH_MEMORY)
+# Outcomes decided by the worker pool's limits rather than by the file alone: not
+# cached, so a later run with other limits (or a less busy machine) tries again.
+LIMIT_REASONS = frozenset({TIMEOUT, TOO_MUCH_MEMORY})
+
 
 @dataclass(frozen=True)
 class Group:
@@ -65,6 +79,18 @@ class Extraction:
     heading: str | None = None  # the first heading in the document
     created: date | None = None  # file properties, template defaults already dropped
     warnings: tuple[str, ...] = ()  # reasons a coordinator understands, e.g. "no text (scanned?)"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a file's text could not be read: `reason` is one of STATUSES, `detail` says more."""
+
+    reason: str
+    detail: str = ""
+
+
+# What reading one file gives.
+Result = Extraction | Failure
 
 
 @dataclass(frozen=True)

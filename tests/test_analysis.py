@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer import swedish
-from indexer.analysis import compound_parts_analyzer, highlight_analyzer, stock_analyzer, swedish_analyzer
+from indexer import lang as swedish
+from indexer.index import compound_parts_analyzer, highlight_analyzer, stock_analyzer, swedish_analyzer
 
 pytestmark = pytest.mark.skipif(not swedish.has_dictionary(), reason="the hunspell-sv dictionary is not installed")
 

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import tomllib
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -51,7 +52,7 @@ def loc(t):
 
 # -- filing ------------------------------------------------------------------------------
 def test_filing_is_all_or_nothing(arch, tmp_path, monkeypatch):
-    import indexer.filing as filing
+    import indexer.changes.filing as filing
 
     real = filing.copy_atomic_new
     calls = []
@@ -94,7 +95,7 @@ CRASH_SCRIPT = textwrap.dedent("""
     import os, sys
     from datetime import date
     from pathlib import Path
-    import indexer.filing as filing
+    import indexer.changes.filing as filing
     from indexer import Filing, MeetingDraft, NewFile, Sidecar, file_documents
 
     archive, src = Path(sys.argv[1]), Path(sys.argv[2])
@@ -319,6 +320,49 @@ def test_arkiv_add_is_in_the_audit_log(arch, tmp_path, capsys):
     code, _, _ = run(capsys, "add", f, "--group", "naturvard", "--meeting", "2024-03-14", "--title", "Inbjudan",
                      *loc(arch))
     assert code == 0
-    (change,) = recent_changes(arch.root)
+    # A new meeting folder is a change of its own, as when a coordinator makes one in the web app.
+    change, meeting = recent_changes(arch.root)
+    assert (meeting.what, meeting.file) == ("meeting", "naturvard/2024-03-14")
     assert (change.what, change.file) == ("upload", "naturvard/2024-03-14/inbjudan.txt")
     assert change.who.startswith("cli:") and change.sha256_after and "Inbjudan" in change.detail["sidecar"]
+    assert not (arch.root / "naturvard/2024-03-14/meeting.toml").exists()  # nothing was said about it
+
+    g = new_file(tmp_path, "bilaga.txt", "Bilaga om lupin.")
+    assert run(capsys, "add", g, "--group", "naturvard", "--meeting", "2024-03-14", *loc(arch))[0] == 0
+    assert [c.what for c in recent_changes(arch.root)] == ["upload", "upload", "meeting"]
+
+
+def test_arkiv_add_waits_for_the_archive_lock(arch, tmp_path):
+    from indexer import AddRequest, add_files
+    from indexer.changes.files import archive_lock
+
+    f = new_file(tmp_path, "inbjudan.txt", "Inbjudan till mötet om lupin.")
+    done = threading.Event()
+
+    def add():
+        add_files(arch.root, AddRequest(files=(f,), group="naturvard"))
+        done.set()
+
+    with archive_lock(arch.root):  # another change is being made
+        t = threading.Thread(target=add)
+        t.start()
+        assert not done.wait(0.5)
+        assert not (arch.root / "naturvard/ovrigt/inbjudan.txt").exists()
+    t.join(10)
+    assert done.is_set() and (arch.root / "naturvard/ovrigt/inbjudan.txt").is_file()
+
+
+def test_arkiv_add_writes_the_sidecar_before_the_file(arch, tmp_path, monkeypatch, capsys):
+    import indexer.changes.filing as filing
+
+    f = new_file(tmp_path, "inbjudan.txt", "Inbjudan till mötet om lupin.")
+    seen = []
+    real = filing.copy_atomic_new
+
+    def copy(src, dest):
+        seen.append(filing.sidecar_path(dest).is_file())
+        return real(src, dest)
+
+    monkeypatch.setattr(filing, "copy_atomic_new", copy)
+    assert run(capsys, "add", f, "--group", "naturvard", "--title", "Inbjudan", *loc(arch))[0] == 0
+    assert seen == [True]

@@ -45,7 +45,7 @@ DRIVER = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
     from indexer import IndexSettings, update_index
-    from indexer.store import load_state
+    from indexer.index import load_state
 
     archive, index_dir = Path(sys.argv[1]), Path(sys.argv[2])
     started = time.monotonic()

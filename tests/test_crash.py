@@ -23,8 +23,8 @@ import pytest
 
 from builders import docx_bytes, pdf_bytes, pptx_bytes
 from indexer import IndexSettings, IndexUnavailable, SearchRequest, problems, update_index
-from indexer import indexing
-from indexer.store import STATE_FILE, TEXTS_DIR, load_state, write_lock
+from indexer.index import folder
+from indexer.index import STATE_FILE, TEXTS_DIR, load_state, write_lock
 from test_hostile import children, long_pdf, pid_exists
 from tiny import TODAY, TinyArchive
 
@@ -250,7 +250,7 @@ def test_rebuild_killed_between_the_two_renames_is_finished(tiny, monkeypatch):
         (index_dir / "whoosh").rename(index_dir / "whoosh.old")
         raise KeyboardInterrupt  # the process dies here
 
-    monkeypatch.setattr(indexing, "_swap_in", killed_mid_swap)
+    monkeypatch.setattr(folder, "swap_in", killed_mid_swap)
     tiny.write("naturvard/ovrigt/ny.txt", "Ny text om sländor.")
     with pytest.raises(KeyboardInterrupt):
         tiny.index(rebuild=True)

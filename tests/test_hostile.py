@@ -24,10 +24,11 @@ import pytest
 
 from builders import docx_bytes, encrypted_pdf_bytes, pdf_bytes, pptx_bytes
 from indexer import AddError, SearchRequest, problems, safe_filename
-from indexer import indexing
+from indexer.index import update
 from indexer.cli import main as cli_main
 from indexer.models import Extraction
-from indexer.pool import TIMEOUT, TOO_MUCH_MEMORY, ExtractionPool, PoolLimits, extract_file
+from indexer.extract import ExtractionPool, PoolLimits, extract_file
+from indexer.models import TIMEOUT, TOO_MUCH_MEMORY, Failure
 
 REPO = Path(__file__).resolve().parents[1]
 MiB = 1024 * 1024
@@ -222,7 +223,7 @@ class TestPool:
                 results[i] = r
                 seen_pids.update(pool.pids())
             assert pool.replaced == 1
-        assert results[1][0] == TIMEOUT and "limit 1.0 s" in results[1][1]
+        assert results[1].reason == TIMEOUT and "limit 1.0 s" in results[1].detail
         assert all(isinstance(results[i], Extraction) for i in (0, 2, 3))
         assert time.monotonic() - started < 15
         assert len(seen_pids) == 2  # the spinning worker and its replacement
@@ -236,21 +237,21 @@ class TestPool:
         assert isinstance(result, Extraction)  # 1 s + 10 pages x 0.2 s > 1.5 s
         with ExtractionPool(1, FAST, target=slow_pages) as pool:
             (_, result), = pool.run(paths)
-        assert result[0] == TIMEOUT
+        assert result.reason == TIMEOUT
 
     def test_a_sleeping_parser_is_stopped_at_the_limit(self, tmp_path):
         paths = write_files(tmp_path, ["a.txt"])
         started = time.monotonic()
         with ExtractionPool(1, PoolLimits(timeout_base=0.5, memory_limit=None), target=sleepy) as pool:
             (_, result), = pool.run(paths)
-        assert result[0] == TIMEOUT
+        assert result.reason == TIMEOUT
         assert time.monotonic() - started < 10
 
     def test_memory_limit_ends_as_too_much_memory(self, tmp_path):
         paths = write_files(tmp_path, ["greedy-1.txt", "a.txt"])
         with ExtractionPool(1, SMALL, target=by_name) as pool:
             results = dict(pool.run(paths))
-        assert results[0] == (TOO_MUCH_MEMORY, "ran out of memory while reading the file"), results
+        assert results[0] == Failure(TOO_MUCH_MEMORY, "ran out of memory while reading the file"), results
         assert isinstance(results[1], Extraction), results
 
     def test_killed_or_crashed_worker_is_replaced(self, tmp_path):
@@ -258,8 +259,8 @@ class TestPool:
         with ExtractionPool(2, SMALL, target=by_name) as pool:
             results = dict(pool.run(paths))
             assert pool.replaced == 2, results
-        assert results[0][0] == TOO_MUCH_MEMORY and "killed" in results[0][1]
-        assert results[2] == ("corrupt", "the reader crashed on this file (SIGSEGV)")
+        assert results[0].reason == TOO_MUCH_MEMORY and "killed" in results[0].detail
+        assert results[2] == Failure("corrupt", "the reader crashed on this file (SIGSEGV)")
         assert isinstance(results[1], Extraction) and isinstance(results[3], Extraction)
 
     def test_close_kills_a_worker_still_reading(self, tmp_path):
@@ -280,7 +281,7 @@ class TestPool:
         script = textwrap.dedent(f"""
             import sys
             sys.path[:0] = {[str(REPO / "tests"), str(REPO)]!r}
-            from indexer.pool import ExtractionPool, PoolLimits
+            from indexer.extract import ExtractionPool, PoolLimits
             from test_hostile import by_name
             with ExtractionPool(2, PoolLimits(timeout_base=600, memory_limit=None), target=by_name) as pool:
                 list(pool.run({[str(p) for p in paths]!r}))
@@ -369,8 +370,8 @@ def test_generated_bombs_are_small_on_disk_and_large_inside(hostile_dir):
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_each_hostile_file_ends_as_its_reason(hostile_dir, name):
     result = extract_file(str(hostile_dir / name), 200 * MiB, lambda n: None)
-    assert isinstance(result, tuple), result
-    reason, detail = result
+    assert isinstance(result, Failure), result
+    reason, detail = result.reason, result.detail
     assert reason == HOSTILE[name][1], (reason, detail)
     assert detail
 
@@ -472,9 +473,9 @@ def test_partial_and_limit_statuses_are_stored_and_listed(tiny, monkeypatch):
                     yield i, Extraction("pdf", ("Sida ett om lupiner.", "", "Sida tre."),
                                         warnings=("partial: 1 pages unreadable",))
                 else:
-                    yield i, (TOO_MUCH_MEMORY, "ran out of memory while reading the file")
+                    yield i, Failure(TOO_MUCH_MEMORY, "ran out of memory while reading the file")
 
-    monkeypatch.setattr(indexing, "ExtractionPool", FakePool)
+    monkeypatch.setattr(update, "ExtractionPool", FakePool)
     report = tiny.index()
     assert [(p.id.rsplit("/", 1)[-1], p.reason) for p in report.failed] == [("minne.pdf", TOO_MUCH_MEMORY)]
     assert "naturvard/2024-03-05-boras/delvis.pdf" in report.added

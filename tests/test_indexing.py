@@ -9,8 +9,8 @@ import pytest
 
 from builders import docx_bytes, encrypted_pdf_bytes, pdf_bytes, pptx_bytes
 from indexer import SearchRequest
-from indexer import indexing
-from indexer.schema import SCHEMA_VERSION
+from indexer.index import folder, update
+from indexer.index import SCHEMA_VERSION
 
 
 def ids(ix, query="", **kw):
@@ -31,12 +31,12 @@ def filled(tiny):
 
 def count_extractions(monkeypatch):
     calls = []
-    real = indexing.ExtractionPool.run
+    real = update.ExtractionPool.run
 
     def spy(self, paths):
         calls.extend(Path(p).name for p in paths)
         return real(self, paths)
-    monkeypatch.setattr(indexing.ExtractionPool, "run", spy)
+    monkeypatch.setattr(update.ExtractionPool, "run", spy)
     return calls
 
 
@@ -160,7 +160,7 @@ def test_rebuild_gives_the_same_results(filled):
 
 def test_older_schema_is_rebuilt_saying_so(filled):
     filled.index()
-    (filled.index_dir / "whoosh" / indexing.STAMP_FILE).write_text(str(SCHEMA_VERSION - 1))
+    (filled.index_dir / "whoosh" / folder.STAMP_FILE).write_text(str(SCHEMA_VERSION - 1))
     report = filled.index()
     assert "schema version" in report.rebuilt_because
     assert ids(filled.open(), "parkslide")
@@ -180,7 +180,7 @@ def test_parallel_jobs_give_the_same_index(filled, tmp_path):
 
 def test_a_second_writer_waits_then_gives_up_clearly(filled):
     from indexer import IndexLocked
-    from indexer.store import write_lock
+    from indexer.index import write_lock
     waited = []
     with write_lock(filled.index_dir):
         with pytest.raises(IndexLocked, match="another process"):

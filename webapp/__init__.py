@@ -1,60 +1,24 @@
 """Nätverksarkivet's web app: the indexer's search API as Swedish pages and JSON."""
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer import ArkivError, ConfigError, IndexMissing, IndexUnavailable, SearchIndex, resolve_archive, \
-    resolve_index
+from indexer import ArkivError, ConfigError, IndexMissing, IndexUnavailable, resolve_archive, resolve_index
 
 from . import formatting
+from .archive import get_index, init_archive
+from .auth import init_auth
+from .headers import security_headers
+from .manage import bp as manage_bp
+from .upload import bp as upload_bp
+from .views import bp
 
 __all__ = ["create_app", "get_index"]
 
-EXTENSION = "arkiv"
 DEFAULT_MAX_REQUEST = 300 * 1024 * 1024  # MAX_CONTENT_LENGTH: one upload request, all files together
 # Settings of ours that the environment gives with the ARKIV_ prefix (see webapp/auth.py).
 PREFIXED_SETTINGS = ("USERS", "PRIVATE", "SECURE_COOKIES", "MAX_FILE_SIZE", "SECRET_KEY_FILE")
-
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
-# The original files. Downloads: nothing in them may run or be framed. PDFs shown in the
-# browser: Chrome's PDF viewer draws its page with inline styles that default-src 'none'
-# would block, so only framing is forbidden (nosniff keeps them PDFs).
-FILE_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
-INLINE_PDF_SECURITY_POLICY = "frame-ancestors 'none'"
-
-
-class IndexHolder:
-    """Opens the archive's SearchIndex once, on first use, and hands the same one out after."""
-
-    def __init__(self, archive: Path, index_dir: Path):
-        self.archive = archive
-        self.index_dir = index_dir
-        self._lock = threading.Lock()
-        self._index: SearchIndex | None = None
-
-    def get(self) -> SearchIndex:
-        with self._lock:
-            if self._index is None:
-                self._index = SearchIndex(self.archive, self.index_dir)
-            return self._index
-
-
-def get_index(app: Flask | None = None) -> SearchIndex:
-    """The app's SearchIndex, opened on first use (IndexMissing etc. surface as 503 pages)."""
-    return (app or current_app).extensions[EXTENSION].get()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -71,20 +35,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     archive = resolve_archive(_str(app.config["ARKIV_ARCHIVE"]))
     index_dir = resolve_index(_str(app.config["ARKIV_INDEX"]), archive)
-    app.extensions[EXTENSION] = IndexHolder(archive, index_dir)
-
-    from .auth import init_auth
-    from .manage import bp as manage_bp
-    from .upload import bp as upload_bp
-    from .views import bp
-
+    init_archive(app, archive, index_dir)
     app.register_blueprint(bp)
     init_auth(app, archive)  # sign-in, CSRF on every form that changes anything
     app.register_blueprint(upload_bp)
     app.register_blueprint(manage_bp)
     _register_filters(app)
     _register_errors(app)
-    app.after_request(_security_headers)
+    app.after_request(security_headers)
     return app
 
 
@@ -178,14 +136,3 @@ def _sv_datetime(value) -> str:
     """10 oktober 2023 kl. 14.05, in the server's local time."""
     local = value.astimezone()
     return f"{formatting.sv_date(local.date())} kl. {local:%H.%M}"
-
-
-def _security_headers(response):
-    h = response.headers
-    h.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("X-Frame-Options", "DENY")
-    h.setdefault("Referrer-Policy", "same-origin")
-    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    return response

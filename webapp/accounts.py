@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -29,8 +30,15 @@ MAX_PASSWORD = 1024
 NAME = re.compile(r"^[\w.@-]{2,64}$")
 
 _hasher = PasswordHasher()  # Argon2id with the library's (RFC 9106) defaults
-# Compared against when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password anybody has")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Compared against when the name is unknown, so a wrong name costs as long as a wrong password.
+
+    Made on first use: hashing costs ~0.5 s, which every `arkiv` command paid at import.
+    """
+    return _hasher.hash("not a password anybody has")
 
 
 class AccountError(ArkivError, ValueError):
@@ -138,7 +146,7 @@ class Accounts:
         """The account when the password is right, else None (taking as long either way)."""
         account = self.get(name) if name else None
         try:
-            _hasher.verify(account.hash if account else _DUMMY_HASH, password)
+            _hasher.verify(account.hash if account else _dummy_hash(), password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
         if account is None:

@@ -6,7 +6,7 @@ import getpass
 import os
 import sys
 
-from indexer import Change, IndexMissing, IndexSettings, IndexUnavailable, SearchIndex, record_change, \
+from indexer import Change, CliCommand, IndexMissing, IndexSettings, IndexUnavailable, SearchIndex, record_change, \
     cli_main, cli_user, resolve_archive, resolve_index, update_index
 
 from .accounts import AccountError, Accounts, users_file
@@ -22,13 +22,9 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def add_serve(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="run the web app (search, group histories, documents)")
+def serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=_port, default=DEFAULT_PORT, help="port to listen on (default: %(default)s)")
-    p.add_argument("--archive", help="archive folder (default: $ARKIV_ARCHIVE, else the sample archive)")
-    p.add_argument("--index", help="index folder (default: $ARKIV_INDEX, else beside the archive)")
-    p.set_defaults(func=cmd_serve)
 
 
 def _ensure_index(archive, index_dir) -> None:
@@ -107,27 +103,26 @@ def cmd_user(args) -> int:
     return 0
 
 
-def add_user(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("user", help="add, change or remove a coordinator account",
-                       description="Coordinator accounts for the web app, kept in a file beside the archive "
-                                   "(<archive>-users.json, or --users / $ARKIV_USERS), passwords hashed with "
-                                   "Argon2. The password is asked for twice, or read from the first line of "
-                                   "standard input with --password-stdin.")
+def user_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", choices=("add", "passwd", "remove"))
     p.add_argument("name", metavar="NAME")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    p.add_argument("--archive", help="archive folder (default: $ARKIV_ARCHIVE, else the sample archive)")
     p.add_argument("--users", help="accounts file (default: $ARKIV_USERS, else beside the archive)")
-    p.set_defaults(func=cmd_user)
 
 
-def _extend(sub: argparse._SubParsersAction) -> None:
-    add_serve(sub)
-    add_user(sub)
+COMMANDS = (
+    CliCommand("serve", "run the web app (search, group histories, documents)", cmd_serve, serve_arguments),
+    CliCommand("user", "add, change or remove a coordinator account", cmd_user, user_arguments,
+               description="Coordinator accounts for the web app, kept in a file beside the archive "
+                           "(<archive>-users.json, or --users / $ARKIV_USERS), passwords hashed with "
+                           "Argon2. The password is asked for twice, or read from the first line of "
+                           "standard input with --password-stdin.",
+               locations=("archive",)),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
-    return cli_main(argv, extend=_extend)
+    return cli_main(argv, commands=COMMANDS)
 
 
 if __name__ == "__main__":

@@ -5,11 +5,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, flash
+from flask import flash
 
 from indexer import OTHER_FOLDER, UNSORTED_FOLDER, IndexLocked, IndexSettings, Meeting, list_meetings, update_index
 
-from . import EXTENSION, formatting
+from . import formatting
+from .archive import holder
 
 # What extraction and indexing notice, as a coordinator is told.
 WARNING_LABELS = {
@@ -56,9 +57,9 @@ def parse_day(text: str) -> date | None:
 
 def reindex() -> bool:
     """Bring the index up to date after a change; False (and a note) when another writer holds it."""
-    holder = current_app.extensions[EXTENSION]
+    where = holder()
     try:
-        update_index(IndexSettings(archive=holder.archive, index_dir=holder.index_dir, lock_timeout=30.0))
+        update_index(IndexSettings(archive=where.archive, index_dir=where.index_dir, lock_timeout=30.0))
     except IndexLocked:
         flash("Ändringen är sparad i arkivet, men sökindexet uppdateras just nu av något annat. "
               "Den syns i sökningen när det är klart (eller efter nästa körning av arkiv index).", "warning")

@@ -9,15 +9,14 @@
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from indexer import DOCUMENT_TYPES, OTHER_FOLDER, ChangeError, Sidecar, edit_document, move_document, \
     recent_changes, remove_document, restore, trashed
 
-from . import EXTENSION, get_index
+from .archive import archive_dir, checked_id, get_index
 from .auth import coordinator_required, who
 from .coordination import FOLDER_LABELS, meeting_choices, parse_day, reindex
-from .views import _checked_id
 
 bp = Blueprint("manage", __name__)
 
@@ -32,12 +31,9 @@ ACTION_LABELS = {
 FIELD_LABELS = {"title": "titel", "date": "datum", "type": "typ", "themes": "teman"}
 
 
-def _archive():
-    return current_app.extensions[EXTENSION].archive
-
 
 def _document_or_404(doc_id: str):
-    doc = get_index().document(_checked_id(doc_id))
+    doc = get_index().document(checked_id(doc_id))
     if doc is None:
         abort(404)
     return doc
@@ -78,7 +74,7 @@ def edit(doc_id: str):
         themes=chosen if set(chosen) != set(doc.themes) or "themes" in by_person else None,
     )
     try:
-        change = edit_document(_archive(), doc.id, sidecar, who())
+        change = edit_document(archive_dir(), doc.id, sidecar, who())
     except ChangeError as e:
         abort(409, description=f"Uppgifterna kunde inte sparas: {e}.")
     if change is None:
@@ -96,7 +92,7 @@ def edit(doc_id: str):
 def move(doc_id: str):
     doc = _document_or_404(doc_id)
     config = get_index().config
-    choices = meeting_choices(_archive(), config.groups)
+    choices = meeting_choices(archive_dir(), config.groups)
     current = doc.id.rsplit("/", 1)[0]
     error = None
     if request.method == "POST":
@@ -109,7 +105,7 @@ def move(doc_id: str):
             error = "Dokumentet ligger redan där. Välj ett annat möte."
         else:
             try:
-                new_id = move_document(_archive(), doc.id, group, folder, who())
+                new_id = move_document(archive_dir(), doc.id, group, folder, who())
             except ChangeError as e:
                 error = f"Dokumentet kunde inte flyttas: {e}."
             else:
@@ -128,7 +124,7 @@ def remove(doc_id: str):
     if request.method == "GET":
         return render_template("remove.html", doc=doc)
     try:
-        item = remove_document(_archive(), doc.id, who())
+        item = remove_document(archive_dir(), doc.id, who())
     except ChangeError as e:
         abort(409, description=f"Dokumentet kunde inte tas bort: {e}.")
     reindex()
@@ -139,14 +135,14 @@ def remove(doc_id: str):
 @bp.get("/trash")
 @coordinator_required
 def trash():
-    return render_template("trash.html", items=trashed(_archive()))
+    return render_template("trash.html", items=trashed(archive_dir()))
 
 
 @bp.post("/trash/<key>/restore")
 @coordinator_required
 def restore_item(key: str):
     try:
-        new_id = restore(_archive(), key, who())
+        new_id = restore(archive_dir(), key, who())
     except ChangeError:
         abort(404, description="Det finns inget sådant i papperskorgen.")
     reindex()
@@ -158,5 +154,5 @@ def restore_item(key: str):
 @bp.get("/changes")
 @coordinator_required
 def changes():
-    return render_template("changes.html", changes=recent_changes(_archive(), CHANGES_SHOWN),
+    return render_template("changes.html", changes=recent_changes(archive_dir(), CHANGES_SHOWN),
                            labels=ACTION_LABELS, field_labels=FIELD_LABELS)

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from indexer import DOCUMENT_TYPES, OTHER_FOLDER, ChangeError, Filing, Meeting, MeetingDraft, \
     NewFile, Sidecar, Speaker, file_documents, inspect_files, list_meetings
 
-from . import EXTENSION, get_index
+from .archive import archive_dir, get_index, holder
 from .auth import coordinator_required, who
 from .coordination import meeting_choices, parse_day, problem_label, reindex, warning_label
 from .staging import FileTooLarge, Staging
@@ -33,11 +33,8 @@ def max_file_size() -> int:
 
 
 def staging() -> Staging:
-    return Staging(current_app.extensions[EXTENSION].index_dir)
+    return Staging(holder().index_dir)
 
-
-def _archive():
-    return current_app.extensions[EXTENSION].archive
 
 
 def _megabytes(n: int) -> str:
@@ -55,7 +52,7 @@ def _limits() -> dict:
 def _form_page(errors: dict | None = None, values=None, status: int = 200):
     config = get_index().config
     return render_template("upload.html", errors=errors or {}, values=values or {},
-                           meetings=meeting_choices(_archive(), config.groups), themes=config.themes,
+                           meetings=meeting_choices(archive_dir(), config.groups), themes=config.themes,
                            limits=_limits(), max_files=MAX_FILES), status
 
 
@@ -97,7 +94,7 @@ def _where(form, config, errors: dict) -> dict | None:
         draft = MeetingDraft(day, place=_text(form, "place"), title=_text(form, "title"), themes=tuple(chosen),
                              speakers=_speakers(form.get("speakers", "")))
         folder = draft.folder_name
-        existing = {c.value for c in meeting_choices(_archive(), [config.group(group)])[group]}
+        existing = {c.value for c in meeting_choices(archive_dir(), [config.group(group)])[group]}
         if f"{group}/{folder}" in existing:
             errors["meeting-date"] = ("Det mötet finns redan i arkivet. Välj det i listan över befintliga möten "
                                       "i stället.")
@@ -114,7 +111,7 @@ def _where(form, config, errors: dict) -> dict | None:
     if g != group:
         errors["meeting"] = "Mötet hör till en annan grupp än den du valde. Välj ett möte i rätt grupp."
         return None
-    if choice not in {c.value for c in meeting_choices(_archive(), [config.group(group)])[group]}:
+    if choice not in {c.value for c in meeting_choices(archive_dir(), [config.group(group)])[group]}:
         errors["meeting"] = "Mötet finns inte längre i arkivet. Välj ett annat."
         return None
     return {"group": group, "kind": "existing", "folder": folder}
@@ -127,7 +124,7 @@ def _meeting_of(where: dict) -> Meeting | None:
                        themes=tuple(where["themes"]), speakers=tuple(Speaker(n, o) for n, o in where["speakers"]))
     if where["kind"] == "existing":
         folder = f"{where['group']}/{where['folder']}"
-        return next((m for m in list_meetings(_archive(), where["group"]) if m.folder == folder), None)
+        return next((m for m in list_meetings(archive_dir(), where["group"]) if m.folder == folder), None)
     return None
 
 
@@ -161,11 +158,10 @@ def start():
         return _form_page(errors, request.form, 413)
 
     batch.manifest["where"] = where
-    archive = _archive()
+    archive = archive_dir()
     target = archive / where["group"] / where["folder"]
-    holder = current_app.extensions[EXTENSION]
     found = inspect_files(archive, [(batch.path(n), e["original"]) for n, e in enumerate(batch.manifest["files"])],
-                          where["group"], target, _meeting_of(where), index_dir=holder.index_dir,
+                          where["group"], target, _meeting_of(where), index_dir=holder().index_dir,
                           max_bytes=max_file_size())
     names: set[str] = set()
     for entry, ins in zip(batch.manifest["files"], found):
@@ -266,7 +262,7 @@ def save(key: str):
     filing = Filing(group=where["group"], folder=None if draft else where["folder"], new_meeting=draft,
                     files=tuple(files))
     try:
-        filed = file_documents(_archive(), filing, who())
+        filed = file_documents(archive_dir(), filing, who())
     except ChangeError as e:
         current_app.logger.info("upload refused: %s", e)
         return _review_page(batch, {}, request.form, 409,

@@ -1,14 +1,13 @@
 """The pages and the JSON API; each view turns a request into indexer calls and a template."""
 from __future__ import annotations
 
-import re
-from pathlib import PurePosixPath
-
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 
 from indexer import BadRequest, SearchRequest
 
-from . import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY, formatting, get_index, params
+from . import formatting, params
+from .archive import checked_id, get_index
+from .headers import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY
 from .history import group_history, year_chart
 
 bp = Blueprint("web", __name__)
@@ -23,7 +22,6 @@ MIMETYPES = {
     "md": "text/plain",
     "csv": "text/csv",
 }
-_ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
 
 
 # -- search ---------------------------------------------------------------------------
@@ -103,22 +101,10 @@ def group(slug: str):
 
 
 # -- documents and files --------------------------------------------------------------------
-def _checked_id(doc_id: str) -> str:
-    """404 for ids that try to leave the archive: '..', absolute, encoded separators, NUL."""
-    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
-    if _ENCODED_SEPARATOR.search(raw.split("?", 1)[0]):
-        abort(404)
-    path = PurePosixPath(doc_id)
-    if (not doc_id or "\\" in doc_id or "\x00" in doc_id or path.is_absolute()
-            or any(p in ("", ".", "..") for p in doc_id.split("/"))):
-        abort(404)
-    return doc_id
-
-
 @bp.get("/documents/<path:doc_id>")
 def document(doc_id: str):
     index = get_index()
-    doc = index.document(_checked_id(doc_id))
+    doc = index.document(checked_id(doc_id))
     if doc is None or index.file_path(doc.id) is None:
         # Unknown, or its file is gone (or became a link) since it was indexed.
         abort(404)
@@ -157,7 +143,7 @@ def document(doc_id: str):
 @bp.get("/files/<path:doc_id>")
 def file(doc_id: str):
     index = get_index()
-    path = index.file_path(_checked_id(doc_id))
+    path = index.file_path(checked_id(doc_id))
     if path is None:
         abort(404)
     ext = path.suffix.lower().lstrip(".")

@@ -3,92 +3,19 @@
     extract(path, max_bytes) -> Extraction     raises ExtractionError(reason, detail)
     sniff(path) -> "pdf" | "docx" | "pptx" | "odt" | "text" | None
     normalize_text(s) -> str
+    ExtractionPool(jobs, PoolLimits()).run(paths) -> (position, Extraction | Failure), in workers
     EXTRACTOR_VERSION
 
 `reason` is one of REASONS.  Nothing else escapes extract(): library exceptions
 become "corrupt", MemoryError "too much memory".  Time and memory limits are the
-caller's business: indexer.pool runs extract() in worker processes that have them.
+pool's business: it runs extract() in worker processes that have them.
 """
 from __future__ import annotations
 
-import os
-import warnings
-from pathlib import Path
-from typing import Callable
-
-from indexer.errors import ExtractionError
-from indexer.models import Extraction
-
 from .normalize import normalize_text
-from .sniff import detect, sniff
+from .pool import GiB, ExtractionPool, PoolLimits, WorkerStartError, extract_file
+from .read import DEFAULT_MAX_BYTES, EXTRACTOR_VERSION, REASONS, extract
+from .sniff import EXTENSIONS, content_format, sniff
 
-__all__ = ["EXTRACTOR_VERSION", "REASONS", "extract", "normalize_text", "sniff"]
-
-# Bump whenever the text, pages, properties or warnings extract() returns can change:
-# cached extractions carry the version they were made with.
-EXTRACTOR_VERSION = 3
-
-REASONS = ("encrypted", "corrupt", "unsupported format", "too large", "empty", "too much memory")
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
-
-
-def _extractor(fmt: str):
-    if fmt == "pdf":
-        from .pdf import extract_pdf
-
-        return extract_pdf
-    if fmt == "docx":
-        from .docx import extract_docx
-
-        return extract_docx
-    if fmt == "pptx":
-        from .pptx import extract_pptx
-
-        return extract_pptx
-    if fmt == "odt":
-        from .odt import extract_odt
-
-        return extract_odt
-    if fmt == "text":
-        from .text import extract_text
-
-        return extract_text
-    raise ExtractionError("unsupported format", f"no extractor for {fmt!r}")
-
-
-def _short(e: BaseException) -> str:
-    msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
-    text = f"{type(e).__name__}: {msg}" if msg else type(e).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-def extract(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES,
-            on_pages: Callable[[int], None] | None = None) -> Extraction:
-    """Read one file.  The format is decided by content, not by the file name.
-
-    `on_pages(n)` is called with the page (or slide) count as soon as it is known,
-    before the pages are read: a caller that limits time can scale the limit.
-    """
-    path = Path(path)
-    try:
-        with warnings.catch_warnings():
-            # pypdf, python-docx and friends warn about the files' oddities; those are
-            # the files' problems, reported through Extraction.warnings or the error.
-            warnings.simplefilter("ignore")
-            found = detect(path, max_bytes)
-            if found.problem is not None:
-                raise found.problem
-            assert found.format is not None
-            if on_pages is not None and found.format in ("pdf", "pptx"):
-                return _extractor(found.format)(path, on_pages=on_pages)
-            return _extractor(found.format)(path)
-    except ExtractionError:
-        raise
-    except MemoryError as e:
-        raise ExtractionError("too much memory", "ran out of memory while reading the file") from e
-    except RecursionError as e:
-        raise ExtractionError("corrupt", "structure nested too deeply to read") from e
-    except OSError as e:
-        raise ExtractionError("corrupt", f"cannot read the file ({_short(e)})") from e
-    except Exception as e:  # noqa: BLE001 - the contract: only ExtractionError escapes
-        raise ExtractionError("corrupt", _short(e)) from e
+__all__ = ["DEFAULT_MAX_BYTES", "EXTENSIONS", "EXTRACTOR_VERSION", "ExtractionPool", "GiB", "PoolLimits", "REASONS",
+           "WorkerStartError", "content_format", "extract", "extract_file", "normalize_text", "sniff"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable
 
-from indexer.errors import ExtractionError
-from indexer.models import Extraction
+from ..errors import ExtractionError
+from ..models import Extraction
 
 from .normalize import count_letters, normalize_text, one_line
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..lang import rejoin_hyphenated
+
 # Line separators that are not "\n": \v is python-pptx's soft line break, \f a page
 # break that reached us inside a page, U+0085/U+2028/U+2029 Unicode line/paragraph ends.
 _LINE_BREAKS = re.compile("\r\n?|[\v\f\x85\u2028\u2029]")
@@ -16,16 +18,6 @@ _LIGATURES = re.compile("[\ufb00-\ufb06]")
 _SPACES = re.compile(r" {2,}")
 _EDGE_SPACES = re.compile(r"^ +| +$", re.MULTILINE)
 _MANY_NEWLINES = re.compile(r"\n{3,}")
-# "miljö-\nmålsuppföljning": a hyphen ending a line, a word starting the next one.
-# Whether to join is decided in _rejoin().
-_HYPHEN_BREAK = re.compile(r"[-\u2010]\n([^\W\d_]+)")
-_WORD_TAIL = re.compile(r"[^\W\d_]+\Z")
-# Swedish/English words that follow a "suspended" hyphen: "miljö- och hälsoskydd",
-# "för- eller nackdel" -- the hyphen is real there and the words stay apart.
-_CONJUNCTIONS = frozenset({"och", "eller", "samt", "respektive", "resp", "men", "som", "till",
-                           "utan", "and", "or", "nor", "to"})
-
-
 def _char_action(ch: str) -> str | None:
     """What to do with one character: None keeps it, otherwise its replacement."""
     if ch == "\n" or ch == "\t":
@@ -67,33 +59,6 @@ def _clean_chars(s: str) -> str:
     return _SUSPECT.sub(_replace, s)
 
 
-def _known(word: str) -> bool:
-    """Whether Swedish has the joined word (as a word, a form or a compound); yes without a dictionary."""
-    from .. import swedish  # the dictionary loads only for texts with line-end hyphens
-
-    return not swedish.has_dictionary() or swedish.lemma(word.lower()) is not None
-
-
-def _rejoin(s: str) -> str:
-    """Join words hyphenated at a line end: at least two letters before the hyphen, the
-    continuation lowercase and not a conjunction, and the joined word one Swedish knows."""
-    if "-\n" not in s and "\u2010\n" not in s:
-        return s
-    out = []
-    last = 0
-    for m in _HYPHEN_BREAK.finditer(s):
-        second = m.group(1)
-        if not second[0].islower() or second.lower() in _CONJUNCTIONS:
-            continue
-        tail = _WORD_TAIL.search(s, max(0, m.start() - 100), m.start())
-        if tail is None or len(tail.group()) < 2 or not _known(tail.group() + second):
-            continue
-        out.append(s[last:m.start()])
-        last = m.start(1)
-    out.append(s[last:])
-    return "".join(out)
-
-
 def normalize_text(s: str) -> str:
     """Canonical text for indexing and display.
 
@@ -116,7 +81,7 @@ def normalize_text(s: str) -> str:
     s = _LIGATURES.sub(lambda m: _LIGATURE_MAP[m.group()], s)
     s = _SPACES.sub(" ", s)
     s = _EDGE_SPACES.sub("", s)
-    s = _rejoin(s)
+    s = rejoin_hyphenated(s)
     s = _MANY_NEWLINES.sub("\n\n", s)
     return s.strip()
 

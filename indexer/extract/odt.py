@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
-from indexer.errors import ExtractionError
-from indexer.models import Extraction
+from ..errors import ExtractionError
+from ..models import Extraction
 
 from ._util import build, corrupt, heading_text
 from .sniff import ZIP_MAX_XML_MEMBER

@@ -5,8 +5,8 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from indexer.errors import ExtractionError
-from indexer.models import Extraction
+from ..errors import ExtractionError
+from ..models import Extraction
 
 from ._util import build, corrupt, page_list
 from .normalize import is_garbage

@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from indexer.models import Extraction
+from ..models import Extraction
 
 from ._util import build, corrupt, heading_text
 

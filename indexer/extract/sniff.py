@@ -8,7 +8,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.errors import ExtractionError
+from ..errors import ExtractionError
 
 HEAD_BYTES = 8 * 1024
 PDF_MAGIC = b"%PDF-"
@@ -256,3 +256,32 @@ def sniff(path: str | os.PathLike[str]) -> str | None:
         return detect(Path(path)).format
     except Exception:  # noqa: BLE001 - unreadable: nothing here can read it
         return None
+
+
+# The file name extension each content format is saved with when the name says otherwise.
+EXTENSIONS = {"pdf": (".pdf",), "docx": (".docx", ".docm", ".dotx", ".dotm"),
+              "pptx": (".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm"), "odt": (".odt", ".ott"),
+              "text": (".txt", ".md", ".csv", ".text")}
+
+
+def content_format(path: Path) -> str | None:
+    """The document format the bytes show (not the name): pdf, docx, pptx, odt, text, or None.
+
+    A file whose name claims a format its bytes do not have (an HTML page saved as
+    .docx) is None: only contents the archive can tell apart are accepted.
+    """
+    try:
+        with open(path, "rb") as f:
+            head = f.read(HEAD_BYTES)
+        found = detect(Path(path))
+    except OSError:
+        return None
+    if found.format is None:
+        return None
+    if PDF_MAGIC in head[:PDF_HEADER_WINDOW] or head.startswith(ZIP_MAGICS) or head.startswith(OLE_MAGIC):
+        return found.format
+    if found.format == "text" and looks_like_text(head):
+        return "text"
+    if not head:
+        return found.format  # empty: said so as a problem, the name decides
+    return None

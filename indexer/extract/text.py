@@ -4,7 +4,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from indexer.models import Extraction
+from ..models import Extraction
 
 from ._util import build, corrupt
 

@@ -42,21 +42,16 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from .errors import ArkivError, ExtractionError
-from .extract import DEFAULT_MAX_BYTES, extract
-from .models import Extraction
+from ..errors import ArkivError, ExtractionError
+from ..models import TIMEOUT, TOO_MUCH_MEMORY, Failure, Result
+from .read import DEFAULT_MAX_BYTES, extract
 
-Result = Extraction | tuple[str, str]
 # A target reads one file: target(path, max_bytes, on_pages) -> Result.  It must be a
 # module-level function (workers import it by name).
 Target = Callable[[str, int, Callable[[int], None]], Result]
 
 GiB = 1024 ** 3
-# Outcomes decided by the pool's limits rather than by the file alone: not cached,
-# so a later run with other limits (or a less busy machine) tries again.
-TIMEOUT = "timeout"
-TOO_MUCH_MEMORY = "too much memory"
-LIMIT_REASONS = frozenset({TIMEOUT, TOO_MUCH_MEMORY})
+OUT_OF_MEMORY = Failure(TOO_MUCH_MEMORY, "ran out of memory while reading the file")
 
 EXIT_OUT_OF_MEMORY = 86  # a worker that could not even report its MemoryError
 STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to import the libraries
@@ -86,15 +81,15 @@ class PoolLimits:
 
 
 def extract_file(path: str, max_bytes: int, on_pages: Callable[[int], None]) -> Result:
-    """The default target: extract() with every failure turned into (reason, detail)."""
+    """The default target: extract() with every failure turned into a Failure."""
     try:
         return extract(Path(path), max_bytes, on_pages=on_pages)
     except ExtractionError as e:
-        return e.reason, e.detail
+        return Failure(e.reason, e.detail)
     except MemoryError:
-        return TOO_MUCH_MEMORY, "ran out of memory while reading the file"
+        return OUT_OF_MEMORY
     except Exception as e:  # noqa: BLE001 - a bug in an extractor costs this file, not the run
-        return "corrupt", f"{type(e).__name__}: {e}"
+        return Failure("corrupt", f"{type(e).__name__}: {e}")
 
 
 # -- the worker side ----------------------------------------------------------------------
@@ -143,7 +138,7 @@ _BOOT = ("import sys\n"
          "from multiprocessing.connection import Connection\n"
          "conn = Connection(int(sys.argv[1]))\n"
          "sys.path[:] = conn.recv()\n"
-         "from indexer.pool import worker_main\n"
+         "from indexer.extract.pool import worker_main\n"
          "worker_main(conn, int(sys.argv[2]))\n")
 
 
@@ -178,9 +173,9 @@ def worker_main(conn: Connection, parent: int) -> None:
         try:
             result = target(path, max_bytes, on_pages)
         except MemoryError:
-            result = (TOO_MUCH_MEMORY, "ran out of memory while reading the file")
+            result = OUT_OF_MEMORY
         except Exception as e:  # noqa: BLE001 - a target that raises costs this file
-            result = ("corrupt", f"{type(e).__name__}: {e}")
+            result = Failure("corrupt", f"{type(e).__name__}: {e}")
         try:
             conn.send(("done", task_id, result))
         except MemoryError:
@@ -259,18 +254,18 @@ class _Worker:
         return lines[-1] if lines else ""
 
 
-def _death_reason(exitcode: int | None) -> tuple[str, str]:
+def _death_reason(exitcode: int | None) -> Failure:
     if exitcode == EXIT_OUT_OF_MEMORY:
-        return TOO_MUCH_MEMORY, "ran out of memory while reading the file"
+        return OUT_OF_MEMORY
     if exitcode == -signal.SIGKILL:
-        return TOO_MUCH_MEMORY, "the reader was killed while reading the file (out of memory?)"
+        return Failure(TOO_MUCH_MEMORY, "the reader was killed while reading the file (out of memory?)")
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = f"signal {-exitcode}"
-        return "corrupt", f"the reader crashed on this file ({name})"
-    return "corrupt", f"the reader stopped on this file (exit code {exitcode})"
+        return Failure("corrupt", f"the reader crashed on this file ({name})")
+    return Failure("corrupt", f"the reader stopped on this file (exit code {exitcode})")
 
 
 class ExtractionPool:
@@ -382,7 +377,7 @@ class ExtractionPool:
                 task, result = w.task, msg[2]
                 w.task = None
                 w.done += 1
-                if isinstance(result, tuple) and result[0] == TOO_MUCH_MEMORY:
+                if isinstance(result, Failure) and result.reason == TOO_MUCH_MEMORY:
                     # A worker that hit its limit may be fragmented or half-broken.
                     self._retire(w, kill=True)
                     self.replaced += 1
@@ -399,8 +394,8 @@ class ExtractionPool:
         self.replaced += 1
         seconds = time.monotonic() - w.task_started
         limit = self.limits.timeout(w.pages)
-        yield w.task, (TIMEOUT, f"reading took over {seconds:.{0 if limit >= 10 else 1}f} s and was stopped "
-                                f"(limit {limit:.{0 if limit >= 10 else 1}f} s)")
+        yield w.task, Failure(TIMEOUT, f"reading took over {seconds:.{0 if limit >= 10 else 1}f} s and was "
+                                       f"stopped (limit {limit:.{0 if limit >= 10 else 1}f} s)")
 
     def run(self, paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[int, Result]]:
         """Read every path; yield (position in `paths`, result) as each one finishes."""

@@ -12,22 +12,13 @@ from datetime import date
 from pathlib import Path
 
 from .adding import safe_filename
-from .config import Sidecar, load_archive_config
-from .errors import AddError
-from .extract import DEFAULT_MAX_BYTES, EXTRACTOR_VERSION
-from .extract.sniff import HEAD_BYTES, OLE_MAGIC, PDF_HEADER_WINDOW, PDF_MAGIC, ZIP_MAGICS, detect, \
-    looks_like_text
+from ..config import Sidecar, load_archive_config
+from ..errors import AddError
+from ..extract import DEFAULT_MAX_BYTES, EXTENSIONS, EXTRACTOR_VERSION, ExtractionPool, PoolLimits, content_format
 from .files import find_copies, taken
-from .metadata import describe
-from .models import Document, Extraction, Meeting
-from .pool import ExtractionPool, PoolLimits
-from .store import TextCache, file_sha256
-
-# The file name extension each content format is saved with when the name says otherwise.
-EXTENSIONS = {"pdf": (".pdf",), "docx": (".docx", ".docm", ".dotx", ".dotm"),
-              "pptx": (".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm"), "odt": (".odt", ".ott"),
-              "text": (".txt", ".md", ".csv", ".text")}
-
+from ..metadata import describe
+from ..models import Document, Extraction, Meeting, Result
+from ..index import TextCache, file_sha256
 
 @dataclass(frozen=True)
 class Inspection:
@@ -44,29 +35,6 @@ class Inspection:
     copies: tuple[str, ...] = ()  # archived files with the same content
     clash: bool = False  # a file of this name is already in the target folder
     sources: dict[str, str] = field(default_factory=dict)
-
-
-def content_format(path: Path) -> str | None:
-    """The document format the bytes show (not the name): pdf, docx, pptx, odt, text, or None.
-
-    A file whose name claims a format its bytes do not have (an HTML page saved as
-    .docx) is None: only contents the archive can tell apart are accepted.
-    """
-    try:
-        with open(path, "rb") as f:
-            head = f.read(HEAD_BYTES)
-        found = detect(Path(path))
-    except OSError:
-        return None
-    if found.format is None:
-        return None
-    if PDF_MAGIC in head[:PDF_HEADER_WINDOW] or head.startswith(ZIP_MAGICS) or head.startswith(OLE_MAGIC):
-        return found.format
-    if found.format == "text" and looks_like_text(head):
-        return "text"
-    if not head:
-        return found.format  # empty: said so as a problem, the name decides
-    return None
 
 
 def name_for(name: str, fmt: str | None) -> str:
@@ -97,7 +65,7 @@ def inspect_files(archive: Path, files: list[tuple[Path, str]], group: str, fold
     cache = TextCache(index_dir, EXTRACTOR_VERSION) if index_dir is not None else None
     formats = [content_format(p) for p, _ in files]
     readable = [i for i, fmt in enumerate(formats) if fmt is not None]
-    results: dict[int, Extraction | tuple[str, str]] = {}
+    results: dict[int, Result] = {}
     shas = [file_sha256(p) for p, _ in files]
     for i in readable:
         cached = cache.get(shas[i]) if cache else None
@@ -130,7 +98,7 @@ def inspect_files(archive: Path, files: list[tuple[Path, str]], group: str, fold
             continue
         result = results[i]
         extraction = result if isinstance(result, Extraction) else None
-        problem = None if extraction else result[0]
+        problem = None if extraction else result.reason
         doc_id = f"{group}/{folder.name if folder else 'ovrigt'}/{name}"
         doc, warns = describe(doc_id, group, extraction, Sidecar(), meeting, config.themes, today,
                               status="ok" if extraction else problem, size=size)

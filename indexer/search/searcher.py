@@ -5,7 +5,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -13,19 +13,17 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from .config import load_archive_config
-from .errors import ArkivError, IndexMissing, IndexUnavailable
-from .extract import EXTRACTOR_VERSION
-from . import swedish
-from .analysis import highlight_analyzer
+from ..config import load_archive_config
+from ..errors import ArkivError, IndexMissing, IndexUnavailable
+from ..extract import EXTRACTOR_VERSION
+from ..index import NO_INDEX_YET, TextCache, highlight_analyzer, schema_problem, stored_document, whoosh_dir
+from ..lang import lemma
+from ..paths import id_parts, unlinked_path
+from ..models import SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
 from .expansion import expand
 from .facets import FacetTable
-from .indexing import schema_problem, whoosh_dir
-from .models import SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
 from .query import has_operators, make_parser, normalize_query, parse, query_words
-from .records import stored_document
 from .snippets import best_page, leading_text, snippet
-from .store import TextCache
 
 MAX_PER_PAGE = 100
 TEXT_FIELDS = ("content", "title", "context", "parts")
@@ -125,7 +123,7 @@ class SearchIndex:
     # -- opening and refreshing -------------------------------------------------
     def _open(self):
         problem = schema_problem(self.index_dir)
-        if problem == "there is no index yet":
+        if problem == NO_INDEX_YET:
             raise IndexMissing(f"there is no index in {self.index_dir} yet: run `arkiv index`")
         if problem:
             raise IndexUnavailable(f"{problem}: run `arkiv index` to rebuild it")
@@ -222,7 +220,7 @@ class SearchIndex:
         if not text or has_operators(text):
             return text, ()
         return expand(text, self.config.synonyms, lambda w: reader.doc_frequency("spell", w),
-                      lambda w: swedish.lemma(w) is not None)
+                      lambda w: lemma(w) is not None)
 
     def _prepare(self, text: str, reader):
         """Parse normalised query text, widened by synonyms and å/ä/ö.
@@ -327,24 +325,14 @@ class SearchIndex:
 
     def file_path(self, doc_id: str) -> Path | None:
         """Return the archived file for an indexed id, never a path outside the archive."""
-        if not doc_id or "\\" in doc_id or "\x00" in doc_id:
+        parts = id_parts(doc_id)
+        if parts is None or self.document(doc_id) is None:
             return None
-        parts = PurePosixPath(doc_id).parts
-        if PurePosixPath(doc_id).is_absolute() or any(p in ("..", ".", "") for p in parts):
-            return None
-        if self.document(doc_id) is None:
-            return None
-        root = self.archive.resolve()
-        path = self.archive.joinpath(*parts)
-        walked = self.archive
-        for p in parts:
-            walked = walked / p
-            if walked.is_symlink():
-                return None
+        path = unlinked_path(self.archive, parts)
         try:
-            resolved = path.resolve(strict=True)
+            resolved = path.resolve(strict=True) if path is not None else None
         except OSError:
             return None
-        if not resolved.is_relative_to(root) or not resolved.is_file():
+        if resolved is None or not resolved.is_relative_to(self.archive.resolve()) or not resolved.is_file():
             return None
         return resolved

@@ -4,76 +4,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
-import time
-from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Sequence
 
-from .adding import AddRequest, add_files
-from .cli_changes import add_change_commands
-from .errors import ArkivError
-from .indexing import READ_STATUSES, IndexSettings, index_warnings, problems, update_index
-from .models import DOCUMENT_TYPES, SORTS, IndexReport, SearchRequest
-from .paths import resolve_archive, resolve_index
-from .search import SearchIndex
-from .store import load_state
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
-    return int(text)
-
-
-def _year(text: str) -> str:
-    if not re.fullmatch(r"\d{4}", text):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a year (YYYY)")
-    return text
-
-
-def _location_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--archive", help="archive folder (default: $ARKIV_ARCHIVE, else the sample archive)")
-    p.add_argument("--index", help="index folder (default: $ARKIV_INDEX, else beside the archive)")
-
-
-def _locations(args) -> tuple[Path, Path]:
-    archive = resolve_archive(args.archive)
-    return archive, resolve_index(args.index, archive)
-
-
-class ProgressBar:
-    """A one-line progress bar on a terminal; silence elsewhere."""
-
-    def __init__(self, stream=None):
-        self.stream = stream = stream or sys.stderr
-        self.enabled = stream.isatty()
-        self.last = 0.0
-
-    def __call__(self, done: int, total: int, label: str) -> None:
-        if not self.enabled or total == 0:
-            return
-        now = time.monotonic()
-        if done < total and now - self.last < 0.1:
-            return
-        self.last = now
-        width = 30
-        filled = width * done // total
-        line = f"Reading  [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label[-40:]}"
-        self.stream.write("\r" + line.ljust(100)[:100])
-        if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
+from ..changes import AddRequest, add_files
+from ..errors import ArkivError
+from ..index import index_warnings, load_state, problems
+from ..models import DOCUMENT_TYPES, READ_STATUSES, SORTS, IndexReport, SearchRequest
+from ..search import SearchIndex
+from .changes import add_change_commands
+from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Command, iso_date, location_args, locations, \
+    positive, run_index, year
 
 
 def print_report(report: IndexReport, out=None) -> None:
@@ -98,16 +40,9 @@ def print_report(report: IndexReport, out=None) -> None:
                 print(f"    {i}", file=out)
 
 
-def _run_index(archive: Path, index_dir: Path, *, rebuild=False, jobs=1, quiet=False) -> IndexReport:
-    def waiting():
-        print("Waiting for the index lock (another process is writing the index)…", file=sys.stderr)
-    return update_index(IndexSettings(archive=archive, index_dir=index_dir, jobs=jobs, rebuild=rebuild),
-                        progress=None if quiet else ProgressBar(), on_wait=waiting)
-
-
 def cmd_index(args) -> int:
-    archive, index_dir = _locations(args)
-    report = _run_index(archive, index_dir, rebuild=args.rebuild, jobs=args.jobs, quiet=args.json)
+    archive, index_dir = locations(args)
+    report = run_index(archive, index_dir, rebuild=args.rebuild, jobs=args.jobs, quiet=args.json)
     if args.json:
         json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -118,7 +53,7 @@ def cmd_index(args) -> int:
 
 def cmd_problems(args) -> int:
     """Documents whose text could not be read (or only in part), from the last run's state."""
-    archive, index_dir = _locations(args)
+    archive, index_dir = locations(args)
     found = problems(index_dir)
     warned = index_warnings(index_dir) if args.warnings else []
     if args.json:
@@ -166,7 +101,7 @@ def _plain(snippet: str, tty: bool) -> str:
 
 
 def cmd_search(args) -> int:
-    archive, index_dir = _locations(args)
+    archive, index_dir = locations(args)
     req = SearchRequest(query=args.query or "", groups=tuple(args.group), types=tuple(args.type),
                         themes=tuple(args.theme), years=tuple(args.year), date_from=args.date_from,
                         date_to=args.date_to, sort=args.sort, page=args.page, per_page=args.limit)
@@ -198,13 +133,13 @@ def cmd_search(args) -> int:
 
 
 def cmd_add(args) -> int:
-    archive, index_dir = _locations(args)
+    archive, index_dir = locations(args)
     req = AddRequest(files=tuple(Path(f) for f in args.files), group=args.group, meeting=args.meeting,
                      type=args.type, themes=tuple(args.theme), title=args.title)
     ids = add_files(archive, req)
     for i in ids:
         print(f"added {i}")
-    report = _run_index(archive, index_dir, quiet=True)
+    report = run_index(archive, index_dir, quiet=True)
     failed = [p for p in report.failed if p.id in ids]
     for p in failed:
         print(f"  {p.id}: {p.reason} — kept in the archive, findable by its name", file=sys.stderr)
@@ -214,36 +149,36 @@ def cmd_add(args) -> int:
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arkiv", description="Nätverksarkivet: index and search the archive.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("index", help="bring the index up to date with the archive folder")
-    _location_args(p)
+    location_args(p)
     p.add_argument("--rebuild", action="store_true", help="build the index again from scratch")
-    p.add_argument("--jobs", type=_positive, default=min(2, os.cpu_count() or 1),
+    p.add_argument("--jobs", type=positive, default=min(2, os.cpu_count() or 1),
                    help="files read in parallel (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search the archive; an empty query with filters browses")
     p.add_argument("query", nargs="?", default="", metavar="QUERY")
-    _location_args(p)
+    location_args(p)
     p.add_argument("--group", action="append", default=[], metavar="SLUG")
     p.add_argument("--type", action="append", default=[], choices=DOCUMENT_TYPES)
     p.add_argument("--theme", action="append", default=[], metavar="NAME")
-    p.add_argument("--year", action="append", default=[], type=_year, metavar="Y")
-    p.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD")
+    p.add_argument("--year", action="append", default=[], type=year, metavar="Y")
+    p.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--sort", choices=SORTS, default="relevance")
-    p.add_argument("--limit", type=_positive, default=10, metavar="N", help="hits per page (max 100)")
-    p.add_argument("--page", type=_positive, default=1, metavar="N")
+    p.add_argument("--limit", type=positive, default=10, metavar="N", help="hits per page (max 100)")
+    p.add_argument("--page", type=positive, default=1, metavar="N")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("add", help="copy files into the archive and index them")
     p.add_argument("files", nargs="+", metavar="FILE")
-    _location_args(p)
+    location_args(p)
     p.add_argument("--group", required=True, metavar="SLUG")
     p.add_argument("--meeting", metavar="YYYY-MM-DD[-place]")
     p.add_argument("--type", choices=DOCUMENT_TYPES)
@@ -255,22 +190,24 @@ def build_parser() -> argparse.ArgumentParser:
                        description="List the documents whose text could not be read (or only in part), "
                                    "grouped by reason, as the last `arkiv index` left them. Exit 0 when "
                                    "the list could be made, 1 when there is no index.")
-    _location_args(p)
+    location_args(p)
     p.add_argument("--warnings", action="store_true",
                    help="also list what indexing noticed about readable files (no text, no date, ...)")
     p.add_argument("--json", action="store_true",
                    help='print {"documents", "problems": [{"id", "reason", "detail"}]} (and "warnings")')
     p.set_defaults(func=cmd_problems)
     add_change_commands(sub)  # trash, import
+    for c in commands:
+        p = sub.add_parser(c.name, help=c.help, description=c.description)
+        c.arguments(p)
+        location_args(p, c.locations)
+        p.set_defaults(func=c.run)
     return parser
 
 
-def main(argv: list[str] | None = None,
-         extend: Callable[[argparse._SubParsersAction], None] | None = None) -> int:
-    """Run the CLI; `extend` lets the web app add its own commands (serve, user)."""
-    parser = build_parser()
-    if extend:
-        extend(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)))
+def main(argv: list[str] | None = None, commands: Sequence[Command] = ()) -> int:
+    """Run the CLI with `commands` added to its own (the web app's serve and user)."""
+    parser = build_parser(commands)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
@@ -283,7 +220,3 @@ def main(argv: list[str] | None = None,
     except KeyboardInterrupt:
         print("arkiv: interrupted; the index keeps its last committed state", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,8 +1,9 @@
 """The Swedish analysis chains: the one place that decides what a word is.
 
 Whoosh pickles analyzers into the index, so the filters here hold no tables:
-they call `indexer.swedish`, which loads the dictionary once per process.
-Their import path (indexer.analysis.*) must stay stable while indexes exist.
+they call `indexer.lang`, which loads the dictionary once per process.
+Their import path (indexer.index.analysis.*) is pickled into every index: moving
+them means a schema version bump (see schema.py).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from whoosh.analysis import Filter, LanguageAnalyzer, LowercaseFilter, RegexToke
 from whoosh.lang import stemmer_for_language
 from whoosh.lang.stopwords import stoplists
 
-from . import swedish
+from ..lang import compound_parts, lemma
 
 # Whoosh's StopFilter(lang="sv") adds its English stop list too ("IT", "may"
 # vanish); passing the Swedish list alone keeps them.
@@ -28,7 +29,7 @@ def base_form(word: str) -> str:
     Known words are not stemmed as well: that would join words the dictionary
     keeps apart (träd, a tree, and träda, to step).
     """
-    return swedish.lemma(word) or _stem(word)
+    return lemma(word) or _stem(word)
 
 
 class LemmaFilter(Filter):
@@ -55,7 +56,7 @@ class CompoundPartsFilter(Filter):
                 continue
             if t.stopped:
                 continue
-            for part in swedish.compound_parts(t.text):
+            for part in compound_parts(t.text):
                 t.text = part
                 yield t
 
@@ -72,7 +73,7 @@ class WordAndPartsFilter(Filter):
             yield t
             if not t.stopped:
                 word = t.text
-                for part in swedish.compound_parts(word):
+                for part in compound_parts(word):
                     t.text = part
                     yield t
                 t.text = word

@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .atomic import write_bytes_atomic
-from .errors import IndexLocked
-from .models import Extraction
+from ..atomic import write_bytes_atomic
+from ..errors import IndexLocked, IndexMissing
+from ..models import Extraction, Failure, Problem, Result
 
 STATE_FILE = "state.json"
 TEXTS_DIR = "texts"
@@ -28,7 +28,7 @@ class FileState:
     mtime_ns: int
     sha256: str
     meta_sig: str
-    status: str = "ok"  # see indexing.STATUSES
+    status: str = "ok"  # see models.STATUSES
     detail: str = ""  # why, when the status is not "ok"
     warnings: list[str] = field(default_factory=list)  # what the last reading noticed
 
@@ -66,8 +66,8 @@ class TextCache:
     def _path(self, sha: str) -> Path:
         return self.root / sha[:2] / f"{sha}.json"
 
-    def get(self, sha: str) -> Extraction | tuple[str, str] | None:
-        """Return the cached Extraction, a cached failure (reason, detail), or None."""
+    def get(self, sha: str) -> Result | None:
+        """Return the cached Extraction, a cached Failure, or None."""
         try:
             data = json.loads(self._path(sha).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -75,7 +75,7 @@ class TextCache:
         if data.get("v") != self.version:
             return None
         if "error" in data:
-            return data["error"], data.get("detail", "")
+            return Failure(data["error"], data.get("detail", ""))
         return Extraction(
             format=data["format"], pages=tuple(data["pages"]), title=data.get("title"),
             heading=data.get("heading"),
@@ -83,14 +83,14 @@ class TextCache:
             warnings=tuple(data.get("warnings", ())),
         )
 
-    def put(self, sha: str, result: Extraction | tuple[str, str]) -> None:
+    def put(self, sha: str, result: Result) -> None:
         if isinstance(result, Extraction):
             data = {"v": self.version, "format": result.format, "pages": list(result.pages),
                     "title": result.title, "heading": result.heading,
                     "created": result.created.isoformat() if result.created else None,
                     "warnings": list(result.warnings)}
         else:
-            data = {"v": self.version, "error": result[0], "detail": result[1]}
+            data = {"v": self.version, "error": result.reason, "detail": result.detail}
         write_bytes_atomic(self._path(sha), json.dumps(data, ensure_ascii=False).encode(),
                            durable=False)  # a cache: a torn entry reads as missing
 
@@ -132,3 +132,28 @@ def write_lock(index_dir: Path, timeout: float = 60.0,
         yield
     finally:
         os.close(fd)
+
+
+@dataclass(frozen=True)
+class FileProblem(Problem):
+    """A document whose status is not "ok": `reason` is the status, `detail` says more."""
+
+    detail: str = ""
+
+
+def problems(index_dir: Path) -> list[FileProblem]:
+    """Every document whose status is not "ok", as the last completed run left them.
+
+    Read from the index folder's state, so it answers at any time, even while
+    another process writes the index.
+    """
+    index_dir = Path(index_dir)
+    if not (index_dir / STATE_FILE).is_file():
+        raise IndexMissing(f"there is no index in {index_dir} yet: run `arkiv index`")
+    return [FileProblem(i, st.status, st.detail)
+            for i, st in sorted(load_state(index_dir).items()) if st.status != "ok"]
+
+
+def index_warnings(index_dir: Path) -> list[Problem]:
+    """What the last runs noticed about the indexed files (no text, no date, ...)."""
+    return [Problem(i, w) for i, st in sorted(load_state(Path(index_dir)).items()) for w in st.warnings]

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .atomic import copy_atomic_new
+from ..atomic import copy_atomic_new
 from .audit import Change, record_change
-from .config import load_archive_config, parse_meeting_folder
-from .errors import ChangeError
-from .extract import DEFAULT_MAX_BYTES
+from ..config import load_archive_config, parse_meeting_folder
+from ..errors import ChangeError
+from ..extract import DEFAULT_MAX_BYTES
 from .filing import UNSORTED_FOLDER, list_meetings
-from .files import archive_lock, free_name, relative_id
+from .files import archive_lock, check_labels, free_name, relative_id
 from .inspect import inspect_files
-from .metadata import first_date_in_text
-from .scan import is_document_name
-from .store import file_sha256
+from ..lang import first_date_in_text
+from ..scan import is_document_name
+from ..index import file_sha256
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,7 @@ def plan_import(archive: Path, source: Path, group: str, index_dir: Path | None 
     """Say where each file under `source` would go; change nothing."""
     archive, source = Path(archive), Path(source)
     today = today or date.today()
-    if load_archive_config(archive).group(group) is None:
-        raise ChangeError(f"'{group}' is not a group in arkiv.toml")
+    check_labels(load_archive_config(archive), group=group)
     if not source.is_dir():
         raise ChangeError(f"{source}: no such folder")
     if source.resolve().is_relative_to(Path(archive).resolve()):

@@ -9,22 +9,21 @@ free name).
 """
 from __future__ import annotations
 
-import re
 import shutil
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .adding import safe_filename
-from .atomic import copy_atomic_new, fsync_dir, write_bytes_atomic
+from ..atomic import copy_atomic_new, fsync_dir, write_bytes_atomic
 from .audit import Change, record_change
-from .config import MEETING_FILE, Sidecar, load_archive_config, load_meeting, parse_meeting_folder, sidecar_path
-from .errors import ChangeError, ConfigError
-from .files import archive_lock, free_name, move_new, relative_id, sidecar_text, taken, toml_list, toml_string
-from .models import DOCUMENT_TYPES, Meeting, Speaker
-from .scan import is_document_name
-from .store import file_sha256
+from ..config import MEETING_FILE, Sidecar, load_archive_config, load_meeting, parse_meeting_folder, sidecar_path
+from ..errors import ChangeError, ConfigError
+from ..lang import ascii_slug
+from .files import archive_lock, check_labels, free_name, move_new, relative_id, safe_filename, sidecar_text, taken, \
+    toml_list, toml_string
+from ..models import Meeting, Speaker
+from ..scan import is_document_name
+from ..index import file_sha256
 from .trash import FILES_DIR, TrashItem, trash_dir, trash_file
 
 # Folders in a group that hold documents of no meeting.
@@ -43,10 +42,11 @@ class MeetingDraft:
     title: str = ""
     themes: tuple[str, ...] = ()
     speakers: tuple[Speaker, ...] = ()
+    slug: str | None = None  # the folder name's place part, when not made from `place`
 
     @property
     def folder_name(self) -> str:
-        slug = place_slug(self.place)
+        slug = ascii_slug(self.place) if self.slug is None else self.slug
         return self.date.isoformat() + (f"-{slug}" if slug else "")
 
 
@@ -72,13 +72,6 @@ class Filed:
     replaced: list[tuple[str, TrashItem]] = field(default_factory=list)  # (id, the old version's trash item)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (wanted name, id it got)
     meeting: str | None = None  # the meeting folder created, "group/YYYY-MM-DD-place"
-
-
-def place_slug(place: str) -> str:
-    """`Borås stadshus` -> `boras-stadshus`: the place as a meeting folder writes it."""
-    text = place.lower().translate(str.maketrans("åäöéü", "aaoeu"))
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40]
 
 
 def meeting_toml(draft: MeetingDraft) -> str:
@@ -116,15 +109,12 @@ def target_folder(archive: Path, filing: Filing) -> Path:
     """Where the filing's files go; ChangeError when that is not a place for them."""
     archive = Path(archive)
     config = load_archive_config(archive)
-    if config.group(filing.group) is None:
-        raise ChangeError(f"'{filing.group}' is not a group in arkiv.toml")
+    check_labels(config, group=filing.group)
     group_dir = archive / filing.group
     if group_dir.is_symlink():
         raise ChangeError(f"{filing.group} is a symbolic link")
     if filing.new_meeting is not None:
-        unknown = [t for t in filing.new_meeting.themes if t not in {th.name for th in config.themes}]
-        if unknown:
-            raise ChangeError(f"unknown theme(s): {', '.join(unknown)} (see arkiv.toml)")
+        check_labels(config, themes=filing.new_meeting.themes)
         return group_dir / filing.new_meeting.folder_name
     folder = filing.folder or OTHER_FOLDER
     if folder not in OTHER_FOLDERS:
@@ -138,7 +128,6 @@ def target_folder(archive: Path, filing: Filing) -> Path:
 def _check_files(archive: Path, folder: Path, filing: Filing) -> list[tuple[NewFile, str]]:
     """(file, the name it gets) for each file, or ChangeError before anything is written."""
     config = load_archive_config(archive)
-    themes = {t.name for t in config.themes}
     planned: list[tuple[NewFile, str]] = []
     names: set[str] = set()
     for f in filing.files:
@@ -149,11 +138,7 @@ def _check_files(archive: Path, folder: Path, filing: Filing) -> list[tuple[NewF
         name = safe_filename(f.name)
         if not is_document_name(name):
             raise ChangeError(f"'{name}' is not a name a document can have in the archive")
-        if f.sidecar.type is not None and f.sidecar.type not in DOCUMENT_TYPES:
-            raise ChangeError(f"type '{f.sidecar.type}' is not one of {', '.join(DOCUMENT_TYPES)}")
-        unknown = [t for t in (f.sidecar.themes or ()) if t not in themes]
-        if unknown:
-            raise ChangeError(f"unknown theme(s): {', '.join(unknown)} (see arkiv.toml)")
+        check_labels(config, kind=f.sidecar.type, themes=f.sidecar.themes)
         if name in names or taken(folder, name):
             if f.on_clash == "keep-both" or (name in names and f.on_clash == "replace"):
                 name = free_name(folder, name, names)

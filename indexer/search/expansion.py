@@ -1,39 +1,14 @@
 """Widen a plain-words query: synonyms from arkiv.toml and å/ä/ö the typist left out."""
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Callable
+
+from ..lang import restorations
 
 SYNONYM_BOOST = 0.5
 RESTORED_BOOST = 0.3
 RESTORE_RATIO = 3
-# What a keyboard without å/ä/ö makes of them.
-_RESTORE = {"a": ("a", "å", "ä"), "o": ("o", "ö")}
-MAX_VARIANTS = 64
-
-
-def restorations(word: str, known: Callable[[str], int]) -> list[str]:
-    """Return spellings of `word` with å/ä/ö put back that the index knows (hallbar -> hållbar).
-
-    `known` gives how many documents hold a word.
-    """
-    low = word.lower()
-    slots = [i for i, ch in enumerate(low) if ch in _RESTORE]
-    if not slots or len(slots) > 5:
-        return []
-    found = []
-    choices = [_RESTORE[low[i]] for i in slots]
-    for n, combo in enumerate(itertools.product(*choices)):
-        if n > MAX_VARIANTS:
-            break
-        chars = list(low)
-        for i, ch in zip(slots, combo):
-            chars[i] = ch
-        candidate = "".join(chars)
-        if candidate != low and known(candidate):
-            found.append(candidate)
-    return found
 
 
 def expand(text: str, synonyms: tuple[tuple[str, ...], ...], known: Callable[[str], int],

@@ -7,7 +7,8 @@ import unicodedata
 from whoosh import qparser, query
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OperatorsPlugin, PlusMinusPlugin
 
-from .schema import PARTS_BOOST, TITLE_BOOST
+from ..index import PARTS_BOOST, TITLE_BOOST
+from ..lang import AND_WORDS, NOT_WORDS, OPERATOR_WORDS, OR_WORDS, alternatives
 
 SEARCH_FIELDS = ("title", "content", "context", "parts")
 BOOSTS = {"title": TITLE_BOOST, "content": 1.0, "context": 0.8, "parts": PARTS_BOOST}
@@ -48,9 +49,9 @@ def make_parser(schema, any_word: bool = False) -> MultifieldParser:
                                       minusexpr=r"(?<![^\s(])-(?=[\w\"])"))
     # Swedish operator words beside the English ones.
     parser.replace_plugin(OperatorsPlugin(
-        And=r"(?<=\s)(AND|OCH)(?=\s)",
-        Or=r"(?<=\s)(OR|ELLER)(?=\s)",
-        Not=r"(^|(?<=(\s|[()])))(NOT|INTE)(?=\s)",
+        And=rf"(?<=\s){alternatives(AND_WORDS)}(?=\s)",
+        Or=rf"(?<=\s){alternatives(OR_WORDS)}(?=\s)",
+        Not=rf"(^|(?<=(\s|[()]))){alternatives(NOT_WORDS)}(?=\s)",
         AndNot=r"(?<=\s)ANDNOT(?=\s)",
         AndMaybe=r"(?<=\s)ANDMAYBE(?=\s)",
         Require=r"(^|(?<=\s))REQUIRE(?=\s)",
@@ -60,7 +61,7 @@ def make_parser(schema, any_word: bool = False) -> MultifieldParser:
 
 def has_operators(text: str) -> bool:
     """Say whether `text` uses query syntax beyond plain words."""
-    return bool(re.search(r'["():*+\[\]{}^~]|(^|\s)-|\b(AND|OR|NOT|OCH|ELLER|INTE)\b', text))
+    return bool(re.search(rf'["():*+\[\]{{}}^~]|(^|\s)-|\b{alternatives(OPERATOR_WORDS)}\b', text))
 
 
 def plain_words(text: str) -> str:
@@ -95,4 +96,4 @@ def query_words(text: str) -> list[str]:
     """Return the plain words of a query, without field names, operators or quoted syntax."""
     text = re.sub(r"\b\w+:", " ", text)
     words = re.findall(r"[^\W\d_]{3,}", text)
-    return [w for w in words if w not in ("AND", "OR", "NOT", "OCH", "ELLER", "INTE")]
+    return [w for w in words if w not in OPERATOR_WORDS]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .atomic import fsync_dir
+from ..atomic import fsync_dir
 
 AUDIT_FILE = ".audit.jsonl"
 # What was done; the web app words each in Swedish.

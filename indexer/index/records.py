@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from .models import Document, Meeting, Speaker
+from ..models import Document, Meeting, Speaker
 
 UNDATED_LAST_ASC = "~"  # sorts after any digit, so undated documents come last in "oldest"
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from .models import FACETS, SearchRequest
+from ..models import FACETS, SearchRequest
 
 # facet -> the indexed field holding its values
 FIELDS = {"group": "group", "type": "type", "year": "year", "theme": "themes"}

@@ -1,4 +1,4 @@
-"""`arkiv trash` and `arkiv import`: the CLI's commands that change the archive (see cli.py)."""
+"""`arkiv trash` and `arkiv import`: the CLI's commands that change the archive (see commands.py)."""
 from __future__ import annotations
 
 import argparse
@@ -7,9 +7,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from .audit import cli_user
-from .importing import ImportPlan, carry_out, plan_import
-from .trash import empty_trash, trashed
+from ..changes import ImportPlan, carry_out, cli_user, empty_trash, plan_import, trashed
+from .common import EXIT_PARTIAL, location_args, locations, run_index
 
 UNITS = {"d": "days", "h": "hours", "w": "weeks"}
 
@@ -28,9 +27,7 @@ def _age(td: timedelta) -> str:
 
 
 def cmd_trash_list(args) -> int:
-    from .cli import _locations
-
-    archive, _ = _locations(args)
+    archive, _ = locations(args)
     items = trashed(archive)
     print(f"{len(items)} document(s) in the trash of {archive}")
     for item in items:
@@ -40,9 +37,7 @@ def cmd_trash_list(args) -> int:
 
 
 def cmd_trash_empty(args) -> int:
-    from .cli import _locations
-
-    archive, _ = _locations(args)
+    archive, _ = locations(args)
     deleted = empty_trash(archive, args.older_than, cli_user())
     print(f"Deleted {len(deleted)} document(s) for good from the trash (removed more than "
           f"{_age(args.older_than)} ago); {len(trashed(archive))} remain.")
@@ -76,16 +71,14 @@ def print_plan(plan: ImportPlan, dry_run: bool, out=None) -> None:
 
 
 def cmd_import(args) -> int:
-    from .cli import EXIT_PARTIAL, _locations, _run_index
-
-    archive, index_dir = _locations(args)
+    archive, index_dir = locations(args)
     plan = plan_import(archive, Path(args.folder), args.group, index_dir=index_dir)
     if not args.yes:
         print_plan(plan, dry_run=True)
         return 0
     ids = carry_out(archive, plan, cli_user())
     print_plan(plan, dry_run=False)
-    report = _run_index(archive, index_dir, quiet=True)
+    report = run_index(archive, index_dir, quiet=True)
     failed = [p for p in report.failed if p.id in ids]
     for p in failed:
         print(f"  {p.id}: {p.reason} — kept in the archive, findable by its name", file=sys.stderr)
@@ -94,15 +87,13 @@ def cmd_import(args) -> int:
 
 
 def add_change_commands(sub: argparse._SubParsersAction) -> None:
-    from .cli import _location_args
-
     p = sub.add_parser("trash", help="list the trash, or delete old removals from it for good")
     tsub = p.add_subparsers(dest="trash_command", required=True, metavar="list|empty")
     t = tsub.add_parser("list", help="what is in the trash, most recent first")
-    _location_args(t)
+    location_args(t)
     t.set_defaults(func=cmd_trash_list)
     t = tsub.add_parser("empty", help="delete for good what was removed long enough ago")
-    _location_args(t)
+    location_args(t)
     t.add_argument("--older-than", required=True, metavar="AGE", type=duration,
                    help="e.g. 90d (days), 12h (hours), 2w (weeks)")
     t.set_defaults(func=cmd_trash_empty)
@@ -113,7 +104,7 @@ def add_change_commands(sub: argparse._SubParsersAction) -> None:
                                    "--yes. Files without a date go to the group's osorterat folder; "
                                    "content already in the archive is skipped.")
     p.add_argument("folder", metavar="DIR")
-    _location_args(p)
+    location_args(p)
     p.add_argument("--group", required=True, metavar="SLUG")
     p.add_argument("--yes", action="store_true", help="file them (default: a dry run that only shows the plan)")
     p.set_defaults(func=cmd_import)

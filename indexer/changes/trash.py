@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .atomic import fsync_dir, write_bytes_atomic
+from ..atomic import fsync_dir, write_bytes_atomic
 from .audit import Change, record_change
-from .config import load_archive_config, sidecar_path
-from .errors import ChangeError
+from ..config import load_archive_config, sidecar_path
+from ..errors import ChangeError
 from .files import archive_lock, check_id, document_path, free_name, move_new, relative_id
-from .scan import TRASH_DIR
-from .store import file_sha256
+from ..paths import unlinked_path
+from ..scan import TRASH_DIR
+from ..index import file_sha256
 
 ITEM_FILE = "item.json"
 FILES_DIR = "files"
@@ -127,12 +128,9 @@ def restore(archive: Path, key: str, who: str, now: datetime | None = None) -> s
         config = load_archive_config(archive)
         if config.group(parts[0]) is None:
             raise ChangeError(f"{item.original}: the group '{parts[0]}' is no longer in arkiv.toml")
-        folder = archive.joinpath(*parts[:-1])
-        walked = archive
-        for p in parts[:-1]:
-            walked = walked / p
-            if walked.is_symlink():
-                raise ChangeError(f"{item.original}: its folder is now a symbolic link")
+        folder = unlinked_path(archive, parts[:-1])
+        if folder is None:
+            raise ChangeError(f"{item.original}: its folder is now a symbolic link")
         name = free_name(folder, item.filename)
         src = trash_dir(archive) / key / FILES_DIR
         dest = folder / name

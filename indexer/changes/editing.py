@@ -4,25 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .atomic import copy_atomic_new
+from ..atomic import copy_atomic_new
 from .audit import Change, record_change
-from .config import Sidecar, load_archive_config, load_sidecar, parse_meeting_folder, sidecar_path
-from .errors import ChangeError, ConfigError
-from .files import archive_lock, document_path, free_name, move_new, relative_id, sidecar_json, write_sidecar
+from ..config import Sidecar, load_archive_config, load_sidecar, parse_meeting_folder, sidecar_path
+from ..errors import ChangeError, ConfigError
+from .files import archive_lock, check_labels, document_path, free_name, move_new, relative_id, sidecar_json, write_sidecar
 from .filing import OTHER_FOLDERS
-from .models import DOCUMENT_TYPES
-from .store import file_sha256
-
-
-def check_sidecar(archive: Path, sidecar: Sidecar) -> None:
-    """ChangeError unless the type and themes are ones the archive knows."""
-    if sidecar.type is not None and sidecar.type not in DOCUMENT_TYPES:
-        raise ChangeError(f"type '{sidecar.type}' is not one of {', '.join(DOCUMENT_TYPES)}")
-    if sidecar.themes:
-        known = {t.name for t in load_archive_config(archive).themes}
-        unknown = [t for t in sidecar.themes if t not in known]
-        if unknown:
-            raise ChangeError(f"unknown theme(s): {', '.join(unknown)} (see arkiv.toml)")
+from ..index import file_sha256
 
 
 def edit_document(archive: Path, doc_id: str, sidecar: Sidecar, who: str,
@@ -32,7 +20,7 @@ def edit_document(archive: Path, doc_id: str, sidecar: Sidecar, who: str,
     Returns the audit log's line, or None when nothing changed.
     """
     archive = Path(archive)
-    check_sidecar(archive, sidecar)
+    check_labels(load_archive_config(archive), kind=sidecar.type, themes=sidecar.themes)
     with archive_lock(archive):
         path = document_path(archive, doc_id)
         try:
@@ -59,9 +47,7 @@ def move_document(archive: Path, doc_id: str, group: str, folder: str, who: str,
     folder for documents of no meeting (`ovrigt`, `osorterat`).  Returns the new id.
     """
     archive = Path(archive)
-    config = load_archive_config(archive)
-    if config.group(group) is None:
-        raise ChangeError(f"'{group}' is not a group in arkiv.toml")
+    check_labels(load_archive_config(archive), group=group)
     if parse_meeting_folder(folder) is None and folder not in OTHER_FOLDERS:
         raise ChangeError(f"'{folder}' is not a meeting folder")
     with archive_lock(archive):

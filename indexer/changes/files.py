@@ -10,15 +10,18 @@ import fcntl
 import json
 import os
 import re
+import unicodedata
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
-from .atomic import fsync_dir, write_bytes_atomic
-from .config import Sidecar, sidecar_path
-from .errors import ChangeError
-from .scan import is_document_name
-from .store import file_sha256, load_state
+from ..atomic import fsync_dir, write_bytes_atomic
+from ..config import Sidecar, label_problem, sidecar_path
+from ..errors import AddError, ChangeError
+from ..index import file_sha256, load_state
+from ..models import ArchiveConfig
+from ..paths import id_parts, unlinked_path
+from ..scan import is_document_name
 
 LOCK_FILE = ".arkiv-write.lock"
 
@@ -39,25 +42,37 @@ def archive_lock(archive: Path) -> Iterator[None]:
 
 def check_id(doc_id: str) -> tuple[str, ...]:
     """The parts of a document id, or ChangeError when it could leave the archive."""
-    path = PurePosixPath(doc_id)
-    if (not doc_id or "\\" in doc_id or "\x00" in doc_id or path.is_absolute()
-            or any(p in ("", ".", "..") or p.startswith(".") for p in doc_id.split("/"))
-            or len(path.parts) < 2):
+    parts = id_parts(doc_id)
+    if parts is None:
         raise ChangeError(f"'{doc_id}' is not a document in the archive")
-    return path.parts
+    return parts
 
 
 def document_path(archive: Path, doc_id: str) -> Path:
     """The archived file `doc_id` names: a real file inside a group folder, never through a link."""
-    parts = check_id(doc_id)
-    walked = Path(archive)
-    for p in parts:
-        walked = walked / p
-        if walked.is_symlink():
-            raise ChangeError(f"{doc_id}: a symbolic link, not a file in the archive")
-    if not walked.is_file() or not is_document_name(walked.name):
+    path = unlinked_path(archive, check_id(doc_id))
+    if path is None:
+        raise ChangeError(f"{doc_id}: a symbolic link, not a file in the archive")
+    if not path.is_file() or not is_document_name(path.name):
         raise ChangeError(f"{doc_id}: no such document in the archive")
-    return walked
+    return path
+
+
+def check_labels(config: ArchiveConfig, group: str | None = None, kind: str | None = None, themes=()) -> None:
+    """ChangeError unless the archive knows the group, the document type and the themes."""
+    problem = label_problem(config, group=group, kind=kind, themes=themes)
+    if problem:
+        raise ChangeError(problem)
+
+
+def safe_filename(name: str) -> str:
+    """Keep a file name's letters (å/ä/ö included); drop path parts and control characters."""
+    name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name)
+    name = re.sub(r'[<>:"|?*]', "_", name).strip().lstrip(".")
+    if not name or name.lower().endswith(".toml"):
+        raise AddError(f"'{name or '(empty)'}' is not a usable file name")
+    return name[:200]
 
 
 def relative_id(archive: Path, path: Path) -> str:
@@ -171,9 +186,3 @@ def sidecar_json(sidecar: Sidecar) -> dict:
         data["themes"] = list(sidecar.themes)
     return data
 
-
-def content_hash(path: Path) -> str | None:
-    try:
-        return file_sha256(path)
-    except OSError:
-        return None

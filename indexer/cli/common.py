@@ -1,0 +1,96 @@
+"""What the `arkiv` commands share: exit codes, argument types, where the archive is, progress."""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from ..index import IndexSettings, update_index
+from ..models import IndexReport
+from ..paths import resolve_archive, resolve_index
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+LOCATIONS = ("archive", "index")
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command another package adds to `arkiv` (the web app adds serve and user).
+
+    `arguments` adds the command's own options to its parser; `locations` names
+    which of --archive and --index it takes, with the same meaning as everywhere.
+    """
+
+    name: str
+    help: str
+    run: Callable[[argparse.Namespace], int]
+    arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+    description: str | None = None
+    locations: tuple[str, ...] = LOCATIONS
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return int(text)
+
+
+def year(text: str) -> str:
+    if not re.fullmatch(r"\d{4}", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a year (YYYY)")
+    return text
+
+
+def location_args(p: argparse.ArgumentParser, which: tuple[str, ...] = LOCATIONS) -> None:
+    if "archive" in which:
+        p.add_argument("--archive", help="archive folder (default: $ARKIV_ARCHIVE, else the sample archive)")
+    if "index" in which:
+        p.add_argument("--index", help="index folder (default: $ARKIV_INDEX, else beside the archive)")
+
+
+def locations(args) -> tuple[Path, Path]:
+    archive = resolve_archive(args.archive)
+    return archive, resolve_index(args.index, archive)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silence elsewhere."""
+
+    def __init__(self, stream=None):
+        self.stream = stream = stream or sys.stderr
+        self.enabled = stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if not self.enabled or total == 0:
+            return
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 30
+        filled = width * done // total
+        line = f"Reading  [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label[-40:]}"
+        self.stream.write("\r" + line.ljust(100)[:100])
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def run_index(archive: Path, index_dir: Path, *, rebuild=False, jobs=1, quiet=False) -> IndexReport:
+    def waiting():
+        print("Waiting for the index lock (another process is writing the index)…", file=sys.stderr)
+    return update_index(IndexSettings(archive=archive, index_dir=index_dir, jobs=jobs, rebuild=rebuild),
+                        progress=None if quiet else ProgressBar(), on_wait=waiting)

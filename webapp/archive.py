@@ -1,0 +1,54 @@
+"""The app's archive and its index: opened once, reached from any request (flaskr's db.py)."""
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from flask import Flask, abort, current_app, request
+
+from indexer import SearchIndex, id_parts
+
+EXTENSION = "arkiv"
+_ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
+
+
+class IndexHolder:
+    """Opens the archive's SearchIndex once, on first use, and hands the same one out after."""
+
+    def __init__(self, archive: Path, index_dir: Path):
+        self.archive = archive
+        self.index_dir = index_dir
+        self._lock = threading.Lock()
+        self._index: SearchIndex | None = None
+
+    def get(self) -> SearchIndex:
+        with self._lock:
+            if self._index is None:
+                self._index = SearchIndex(self.archive, self.index_dir)
+            return self._index
+
+
+def init_archive(app: Flask, archive: Path, index_dir: Path) -> None:
+    app.extensions[EXTENSION] = IndexHolder(archive, index_dir)
+
+
+def holder(app: Flask | None = None) -> IndexHolder:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def get_index(app: Flask | None = None) -> SearchIndex:
+    """The app's SearchIndex, opened on first use (IndexMissing etc. surface as 503 pages)."""
+    return holder(app).get()
+
+
+def archive_dir() -> Path:
+    return holder().archive
+
+
+def checked_id(doc_id: str) -> str:
+    """404 for ids that try to leave the archive: '..', absolute, encoded separators, NUL."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    if _ENCODED_SEPARATOR.search(raw.split("?", 1)[0]) or id_parts(doc_id) is None:
+        abort(404)
+    return doc_id
