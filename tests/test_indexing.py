@@ -9,8 +9,7 @@ import pytest
 
 from builders import docx_bytes, encrypted_pdf_bytes, pdf_bytes, pptx_bytes
 from indexer import SearchRequest
-from indexer.index import folder, update
-from indexer.index import SCHEMA_VERSION
+from indexer.index import SCHEMA_VERSION, folder, update
 
 
 def ids(ix, query="", **kw):
@@ -164,6 +163,47 @@ def test_older_schema_is_rebuilt_saying_so(filled):
     report = filled.index()
     assert "schema version" in report.rebuilt_because
     assert ids(filled.open(), "parkslide")
+
+
+def test_index_whose_analyzers_moved_away_is_rebuilt(filled, tmp_path, monkeypatch):
+    """An index of an older version pickles analyzers under import paths that are gone now."""
+    import sys
+    import textwrap
+
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, TEXT, Schema
+
+    from indexer import IndexUnavailable
+
+    filled.index()
+    (tmp_path / "arkiv_moved_analysis.py").write_text(textwrap.dedent("""
+        from whoosh.analysis import Filter, RegexTokenizer
+        class OldFilter(Filter):
+            def __call__(self, tokens):
+                yield from tokens
+        def analyzer():
+            return RegexTokenizer() | OldFilter()
+    """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import arkiv_moved_analysis
+
+    wdir = filled.index_dir / "whoosh"
+    shutil.rmtree(wdir)
+    wdir.mkdir()
+    whoosh_index.create_in(str(wdir), Schema(id=ID(stored=True), content=TEXT(analyzer=arkiv_moved_analysis.analyzer())))
+    (wdir / folder.STAMP_FILE).write_text("4\n")
+    monkeypatch.delitem(sys.modules, "arkiv_moved_analysis")
+    (tmp_path / "arkiv_moved_analysis.py").unlink()
+    with pytest.raises(ModuleNotFoundError) as gone:  # what Whoosh itself makes of it
+        whoosh_index.open_dir(str(wdir))
+    folder._forget(gone.value)  # the files Whoosh left open
+
+    with pytest.raises(IndexUnavailable, match="schema version 4.*arkiv index"):
+        filled.open().search(SearchRequest(query="parkslide"))
+    calls = count_extractions(monkeypatch)
+    report = filled.index()
+    assert "schema version 4" in report.rebuilt_because and calls == []  # from the text cache
+    assert ids(filled.open(), "parkslide") == ["naturvard/2023-10-10-lerum/minnesanteckningar.docx"]
 
 
 def test_rebuild_after_schema_change_reuses_text_cache(filled, monkeypatch):

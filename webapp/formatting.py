@@ -94,10 +94,6 @@ def file_size(n: int) -> str:
     raise AssertionError("unreachable")
 
 
-def count_noun(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 # -- highlighting query words in a document's text -------------------------------
 def highlight(text: str, spans: list[tuple[int, int]]) -> Markup:
     """Escape `text`, then wrap the (start, end) spans the search matched in <mark>."""
