@@ -5,7 +5,7 @@
                                         [--json FILE] [--verbose]
 
 Builds two indexes of the archive in a temporary folder (chain="swedish" and
-chain="stock", see indexer/schema.py), runs every query of the judged set
+chain="stock", see indexer/index/schema.py), runs every query of the judged set
 against both and prints, side by side:
 
 - nDCG@10, Recall@10 and MRR by query type and overall;
