@@ -194,6 +194,15 @@ def test_root_names_resolve_and_nothing_heavy_loads_with_the_root():
     assert out.strip() == "[]"  # an extraction worker loads no search engine, numpy or CLI
 
 
+def test_the_command_line_loads_no_flask():
+    import subprocess
+
+    code = "import sys, webapp.cli; print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'numpy'}))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}).stdout
+    assert out.strip() == "[]"  # every `arkiv` command starts through webapp.cli
+
+
 # -- the checker itself finds what it is for ------------------------------------------------
 def _with(extra: dict[str, str]) -> dict[str, str]:
     return {**read_modules(), **extra}
@@ -228,6 +237,6 @@ def test_a_forbidden_import_is_found(layout, public, module, source, expected):
 
 
 def test_a_cycle_between_packages_is_found(layout, public):
-    modules = _with({"webapp.views": read_modules()["webapp.views"] + "\nfrom . import create_app\n"})
+    modules = _with({"webapp.views": read_modules()["webapp.views"] + "\nfrom .app import create_app\n"})
     assert any(line.startswith("import cycle") and "webapp.views" in line
                for line in violations(modules, layout, public))

@@ -6,8 +6,7 @@ import getpass
 import os
 import sys
 
-from indexer import Change, CliCommand, IndexMissing, IndexSettings, IndexUnavailable, SearchIndex, record_change, \
-    cli_main, cli_user, resolve_archive, resolve_index, update_index
+from indexer import Change, CliCommand, cli_main, cli_user, record_change, resolve_archive, resolve_index
 
 from .accounts import AccountError, Accounts, users_file
 
@@ -29,6 +28,8 @@ def serve_arguments(p: argparse.ArgumentParser) -> None:
 
 def _ensure_index(archive, index_dir) -> None:
     """Build the index first when there is none, so a fresh checkout serves the sample archive."""
+    from indexer import IndexMissing, IndexSettings, IndexUnavailable, SearchIndex, update_index
+
     try:
         SearchIndex(archive, index_dir).documents()
         return
@@ -45,7 +46,7 @@ def _ensure_index(archive, index_dir) -> None:
 
 
 def cmd_serve(args) -> int:
-    from . import create_app
+    from .app import create_app
 
     archive = resolve_archive(args.archive)
     index_dir = resolve_index(args.index, archive)

@@ -12,7 +12,6 @@ from ..changes import AddRequest, add_files
 from ..errors import ArkivError
 from ..index import index_warnings, load_state, problems
 from ..models import DOCUMENT_TYPES, READ_STATUSES, SORTS, IndexReport, SearchRequest
-from ..search import SearchIndex
 from .changes import add_change_commands
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Command, iso_date, location_args, locations, \
     positive, run_index, year
@@ -101,6 +100,8 @@ def _plain(snippet: str, tty: bool) -> str:
 
 
 def cmd_search(args) -> int:
+    from ..search import SearchIndex  # numpy and the query code: only a search needs them
+
     archive, index_dir = locations(args)
     req = SearchRequest(query=args.query or "", groups=tuple(args.group), types=tuple(args.type),
                         themes=tuple(args.theme), years=tuple(args.year), date_from=args.date_from,
