@@ -4,14 +4,17 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
 
 from ..config import load_archive_config
 from ..errors import ArkivError, IndexMissing, IndexUnavailable
@@ -77,14 +80,62 @@ def check_request(req: SearchRequest) -> None:
 
 
 class _Snapshot:
-    """One committed state of the index: a searcher and the facet arrays built from it."""
+    """One committed state of the index: its facet arrays, remembered answers, and searchers.
 
-    def __init__(self, searcher):
-        self.searcher = searcher
-        self.table = FacetTable(searcher.reader())
+    Whoosh's readers seek in a file and then read it: two threads in one reader read
+    at each other's positions and get garbage, or worse, a different answer.  So each
+    search borrows a searcher of its own, opened on this state's segments (the same
+    document numbers the facet arrays use), and gives it back when done; at most as
+    many are open as searches ran at once.
+    """
+
+    def __init__(self, ix):
+        first = ix.searcher()
+        reader = first.reader()
+        self._ix = ix
+        self.generation = reader.generation()
+        self._segments = [r.segment() for r, _ in reader.leaf_readers() if r.segment() is not None]
+        self.table = FacetTable(reader)
+        self._idle = [first]
+        self._pool_lock = threading.Lock()
+        self._retired = False
         # Answers for this committed state: popular searches and paging back cost nothing.
         self.answers: OrderedDict[SearchRequest, SearchResult] = OrderedDict()
         self.answers_lock = threading.Lock()
+
+    def _open_searcher(self) -> Searcher:
+        storage, schema = self._ix.storage, self._ix.schema
+        readers = [SegmentReader(storage, schema, seg, generation=self.generation) for seg in self._segments]
+        if not readers:
+            reader = EmptyReader(schema)
+        else:
+            reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=self.generation)
+        return Searcher(reader, fromindex=self._ix)
+
+    def lend(self) -> Searcher:
+        """Give this thread a searcher nobody else is reading with (give it back when done)."""
+        with self._pool_lock:
+            if self._idle:
+                return self._idle.pop()
+        return self._open_searcher()
+
+    def give_back(self, searcher: Searcher) -> None:
+        with self._pool_lock:
+            if not self._retired:
+                self._idle.append(searcher)
+                return
+        searcher.close()
+
+    def retire(self) -> None:
+        """Close the idle searchers; those still lent out close when they come back."""
+        with self._pool_lock:
+            self._retired = True
+            idle, self._idle = self._idle, []
+        for s in idle:
+            s.close()
+
+    def up_to_date(self) -> bool:
+        return self._ix.latest_generation() == self.generation
 
     def remembered(self, req: SearchRequest) -> SearchResult | None:
         with self.answers_lock:
@@ -99,8 +150,8 @@ class _Snapshot:
             while len(self.answers) > REMEMBERED_ANSWERS:
                 self.answers.popitem(last=False)
 
-    def docnum(self, doc_id: str) -> int | None:
-        dn = self.searcher.document_number(id=doc_id)
+    def docnum(self, searcher: Searcher, doc_id: str) -> int | None:
+        dn = searcher.document_number(id=doc_id)
         return dn if dn is not None and self.table.live[dn] else None
 
 
@@ -145,26 +196,46 @@ class SearchIndex:
         with self._lock:
             snap = self._snapshot
             folder = self._folder_identity()
-            if self._ix is None or snap is None or folder != self._folder \
-                    or not snap.searcher.up_to_date():
+            if self._ix is None or snap is None or folder != self._folder or not snap.up_to_date():
                 self._ix = self._open()
                 self._parser = make_parser(self._ix.schema)
                 self._any_parser = make_parser(self._ix.schema, any_word=True)
                 self._highlighter = highlight_analyzer() if "parts" in self._ix.schema else \
                     self._ix.schema["content"].analyzer
                 try:
-                    self._snapshot = _Snapshot(self._ix.searcher())
+                    self._snapshot = _Snapshot(self._ix)
                 except Exception as e:  # segments that the table of contents names but cannot be read
                     self._ix = None
                     raise IndexUnavailable(f"the index cannot be read ({type(e).__name__}); "
                                            "run `arkiv index --rebuild`") from e
+                finally:
+                    if snap is not None and snap is not self._snapshot:
+                        snap.retire()
                 self._folder = folder
             return self._snapshot
+
+    @contextmanager
+    def _borrow(self) -> Iterator[tuple[_Snapshot, Searcher]]:
+        """The current snapshot and a searcher of this thread's own over it."""
+        snap = self._current()
+        try:
+            searcher = snap.lend()
+        except OSError:
+            # A writer merged away the segments of a state that was current a moment
+            # ago: open the state that replaced it.
+            if snap.up_to_date():
+                raise
+            snap = self._current()
+            searcher = snap.lend()
+        try:
+            yield snap, searcher
+        finally:
+            snap.give_back(searcher)
 
     def close(self) -> None:
         with self._lock:
             if self._snapshot:
-                self._snapshot.searcher.close()
+                self._snapshot.retire()
             self._snapshot = None
             self._ix = None
 
@@ -172,16 +243,15 @@ class SearchIndex:
     def search(self, req: SearchRequest) -> SearchResult:
         """Run `req`: filtered, faceted, sorted, one page of hits with snippets."""
         check_request(req)
-        snap = self._current()
-        found = snap.remembered(req)
-        if found is not None:
-            return found
-        result = self._search(snap, req)
+        with self._borrow() as (snap, searcher):
+            found = snap.remembered(req)
+            if found is not None:
+                return found
+            result = self._search(snap, searcher, req)
         snap.remember(req, result)
         return result
 
-    def _search(self, snap: _Snapshot, req: SearchRequest) -> SearchResult:
-        searcher = snap.searcher
+    def _search(self, snap: _Snapshot, searcher: Searcher, req: SearchRequest) -> SearchResult:
         text = normalize_query(req.query)
         q, qtext, expanded = self._prepare(text, searcher.reader())
         if text and q is None:
@@ -191,7 +261,8 @@ class SearchIndex:
         else:
             try:
                 matched = _docnums(searcher, q)
-            except Exception:  # a query Whoosh accepted but cannot run: search its words
+            except wq.QueryError:  # a query Whoosh parsed but cannot run here: search its words
+                # Only that: a read error is an error, never quietly a different answer.
                 q = parse(self._parser, " ".join(query_words(text)).lower())
                 matched = _docnums(searcher, q) if q is not None else np.zeros(0, dtype=np.int64)
             if not len(matched) and len(text.split()) > 1 and not has_operators(text):
@@ -243,8 +314,8 @@ class SearchIndex:
 
         The same words the search matches: forms, compound parts, synonyms.
         """
-        snap = self._current()
-        q, _, _ = self._prepare(normalize_query(query), snap.searcher.reader())
+        with self._borrow() as (_snap, searcher):
+            q, _, _ = self._prepare(normalize_query(query), searcher.reader())
         terms = _text_terms(q)
         analyzer = self._highlighter
 
@@ -295,30 +366,30 @@ class SearchIndex:
     # -- documents ----------------------------------------------------------------
     def document(self, doc_id: str) -> Document | None:
         """Return one document with its text by page, or None if the index has no such id."""
-        snap = self._current()
-        dn = snap.docnum(doc_id)
-        if dn is None:
-            return None
-        doc, sha = stored_document(snap.searcher.stored_fields(dn))
+        with self._borrow() as (snap, searcher):
+            dn = snap.docnum(searcher, doc_id)
+            if dn is None:
+                return None
+            doc, sha = stored_document(searcher.stored_fields(dn))
         return replace(doc, pages=self.texts.pages(sha))
 
     def documents(self, group: str | None = None) -> list[Document]:
         """Return every indexed document (of `group`), newest first, without text."""
-        snap = self._current()
-        docnums = snap.table.live_docs() if group is None else snap.table.group_docs(group)
-        docs = [stored_document(snap.searcher.stored_fields(int(dn)))[0] for dn in docnums]
+        with self._borrow() as (snap, searcher):
+            docnums = snap.table.live_docs() if group is None else snap.table.group_docs(group)
+            docs = [stored_document(searcher.stored_fields(int(dn)))[0] for dn in docnums]
         return sorted(docs, key=lambda d: (d.date.isoformat() if d.date else "", d.id), reverse=True)
 
     def similar(self, doc_id: str, limit: int = 5) -> list[Document]:
         """Return documents about the same things, preferring other meetings than this one's."""
-        snap = self._current()
-        dn = snap.docnum(doc_id)
-        if dn is None:
-            return []
-        doc, sha = stored_document(snap.searcher.stored_fields(dn))
-        text = "\n".join(self.texts.pages(sha)) or doc.title
-        results = snap.searcher.more_like(dn, "content", text=text, top=limit * 3)
-        found = [stored_document(r.fields())[0] for r in results]
+        with self._borrow() as (snap, searcher):
+            dn = snap.docnum(searcher, doc_id)
+            if dn is None:
+                return []
+            doc, sha = stored_document(searcher.stored_fields(dn))
+            text = "\n".join(self.texts.pages(sha)) or doc.title
+            results = searcher.more_like(dn, "content", text=text, top=limit * 3)
+            found = [stored_document(r.fields())[0] for r in results]
         folder = doc.meeting.folder if doc.meeting else None
         found.sort(key=lambda d: folder is not None and d.meeting is not None and d.meeting.folder == folder)
         return found[:limit]

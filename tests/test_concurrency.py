@@ -1,0 +1,69 @@
+"""One SearchIndex shared by many threads answers exactly as it does one question at a time."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import pytest
+
+from indexer import SearchIndex, SearchRequest
+
+THREADS = 8
+# Wildcards, phrases, operators, facets, filters, sorting and paging: each reads postings,
+# stored fields and term lists through the same reader, the way the web app's threads do.
+QUERIES = [
+    SearchRequest(query=q, **kw) for q, kw in [
+        ("an* *an* kommun", {}), ("ae* *en* kommun", {}), ("*a* s* natur*", {}), ("k?mmun*", {}),
+        ("miljö*", {"sort": "newest"}), ("*ning", {"per_page": 5, "page": 2}), ("upp*", {"groups": ("naturvard",)}),
+        ('"grön infrastruktur"', {}), ('"invasiva arter"', {"types": ("minutes",)}), ("landskapsplanering", {}),
+        ("Fairtrade City", {}), ("agenda 2030 OCH uppföljning", {}), ("parkslide -lupin", {}),
+        ("titel:protokoll", {}), ("vad beslutades om grön infrastruktur", {}), ("hallbar upphandling", {}),
+        ("våtmarker", {"years": ("2021", "2022", "2023")}), ("", {"themes": ("Invasiva arter",)}),
+        ("", {"date_from": date(2018, 1, 1), "date_to": date(2021, 12, 31), "sort": "oldest"}),
+        ("naturvård", {"per_page": 3, "page": 3}), ("strategi*", {"sort": "oldest"}), ("kommun* OR region*", {}),
+        ("klimatanpassning", {}), ("a* b* c* d* e*", {}), ("uppfoljning", {}), ("skog*", {"per_page": 1}),
+    ]
+]
+
+
+def answers(ix: SearchIndex) -> dict[SearchRequest, dict]:
+    return {req: ix.search(req).to_json() for req in QUERIES}
+
+
+@pytest.fixture(scope="module")
+def sequential(sample_copy) -> dict[SearchRequest, dict]:
+    return answers(SearchIndex(*sample_copy))
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_threads_get_the_answers_one_at_a_time_gets(sample_copy, sequential, round_):
+    ix = SearchIndex(*sample_copy)  # fresh: no answer remembered, every search reads the index
+    start = threading.Barrier(THREADS)
+    # Each thread asks every query, each in its own order, so that different searches
+    # read the same files at the same moment.
+    orders = [QUERIES[3 * i:] + QUERIES[:3 * i] for i in range(THREADS)]
+
+    def ask(order):
+        start.wait()
+        return [(req, ix.search(req).to_json()) for req in order]
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        got = [pair for batch in pool.map(ask, orders) for pair in batch]
+    assert len(got) == THREADS * len(QUERIES)
+    wrong = [req for req, answer in got if answer != sequential[req]]
+    assert not wrong, f"{len(wrong)} of {len(got)} answers differ, e.g. {wrong[0]}"
+
+
+def test_documents_and_similar_under_threads(sample_copy):
+    ix = SearchIndex(*sample_copy)
+    ids = [d.id for d in ix.documents()][:12]
+    alone = {i: (ix.document(i).pages, [d.id for d in ix.similar(i)]) for i in ids}
+    fresh = SearchIndex(*sample_copy)
+
+    def look(i):
+        return i, (fresh.document(i).pages, [d.id for d in fresh.similar(i)])
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        together = dict(pool.map(look, ids * 4))
+    assert together == alone
