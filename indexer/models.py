@@ -170,9 +170,10 @@ class SearchResult:
     hits: tuple[Hit, ...]
     facets: dict[str, dict[str, int]]  # facet -> value -> document count, most frequent first
     expanded: tuple[str, ...] = ()  # words the search added: synonyms, å/ä/ö spellings
+    partial: bool = False  # the search ran out of its time budget: the hits are what it had by then
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "query": self.query,
             "total": self.total,
             "page": self.page,
@@ -182,6 +183,9 @@ class SearchResult:
             "hits": [h.to_json() for h in self.hits],
             "facets": {name: dict(values) for name, values in self.facets.items()},
         }
+        if self.partial:
+            data["partial"] = True
+        return data
 
 
 @dataclass(frozen=True)

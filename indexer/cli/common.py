@@ -42,13 +42,13 @@ def iso_date(text: str) -> date:
 
 
 def positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
     return int(text)
 
 
 def year(text: str) -> str:
-    if not re.fullmatch(r"\d{4}", text):
+    if not re.fullmatch(r"[0-9]{4}", text):
         raise argparse.ArgumentTypeError(f"'{text}' is not a year (YYYY)")
     return text
 

@@ -1,6 +1,8 @@
 """Turn what people type into a Whoosh query, never failing on odd input."""
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
 import unicodedata
 
@@ -21,20 +23,77 @@ FIELD_ALIASES = {
     "year": ["år", "ar"],
 }
 MAX_QUERY_CHARS = 500
+# What one query may cost in wildcards.  A wildcard is looked up in the vocabulary from
+# the letters before its first * or ?: with fewer than MIN_WILDCARD_PREFIX of them it
+# would walk every word of four fields (`*`, `?*`, `*an*`), so it is left out (a
+# query of nothing else browses).  The wildcards after the first MAX_WILDCARDS are
+# searched as their plain words.  Each one stands for at most MAX_WILDCARD_TERMS
+# words per field, the most frequent of the first MAX_WILDCARD_SCAN it matches.
+MIN_WILDCARD_PREFIX = 2
+MAX_WILDCARDS = 3
+MAX_WILDCARD_TERMS = 64
+MAX_WILDCARD_SCAN = 2000
 # A question mark that ends a word is punctuation ("Vad är bygglov?"), not a wildcard.
 _TRAILING_QMARK = re.compile(r"(?<=\w)\?+(?=$|[\s)\"'.,;!])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u00ad\u200b-\u200f\u2028\u2029\ufeff]")
 _WILDCARD_WORD = re.compile(r"\S*[*?]\S*")
+_WILDCARD_CHARS = re.compile(r"[*?]+")
+_LEADING_SYNTAX = re.compile(r"^[-+(\"']*(?:\w+:)?[(\"']*")
 
 
 def normalize_query(text: str) -> str:
-    """NFC, no control characters, no trailing question marks, bounded length."""
+    """NFC, no control characters, no trailing question marks, bounded length and wildcards."""
     text = unicodedata.normalize("NFC", text or "")
     text = _CONTROL.sub(" ", text)[:MAX_QUERY_CHARS]
     text = _TRAILING_QMARK.sub("", text)
-    # Wildcard terms are not analysed by Whoosh, so lowercase them as the index is.
-    text = _WILDCARD_WORD.sub(lambda m: m[0].lower(), text)
+    wildcards = 0
+
+    def bounded(m: re.Match[str]) -> str:
+        nonlocal wildcards
+        # Wildcard terms are not analysed by Whoosh, so lowercase them as the index is.
+        word = m[0].lower()
+        syntax = _LEADING_SYNTAX.match(word)[0]  # -, +, ( or a field name before the word
+        prefix = re.split(r"[*?]", word[len(syntax):], maxsplit=1)[0]
+        if len(prefix) < MIN_WILDCARD_PREFIX:
+            return ""
+        wildcards += 1
+        if wildcards > MAX_WILDCARDS:
+            return syntax + _WILDCARD_CHARS.sub("", word[len(syntax):])
+        return word
+
+    text = _WILDCARD_WORD.sub(bounded, text)
     return " ".join(text.split())
+
+
+def bound_expansions(q: query.Query, reader) -> query.Query:
+    """Replace each wildcard, prefix or range by at most MAX_WILDCARD_TERMS of the words it matches."""
+    def visit(node):
+        if isinstance(node, query.MultiTerm):
+            return _expansion(node, reader)
+        return node
+    return q.accept(visit)
+
+
+def _expansion(node: query.MultiTerm, reader) -> query.Query:
+    field = node.fieldname
+    if field not in reader.schema:
+        return query.NullQuery
+    if isinstance(node, (query.Prefix, query.Wildcard)):
+        # The vocabulary gives each word's document count as it is walked.
+        prefix = re.split(r"[*?]", node.text, maxsplit=1)[0]
+        pattern = re.compile(".*".join(".".join(map(re.escape, part.split("?"))) for part in node.text.split("*"))) \
+            if isinstance(node, query.Wildcard) else None
+        found = []
+        for btext, info in itertools.islice(reader.iter_prefix(field, prefix), MAX_WILDCARD_SCAN):
+            word = btext.decode("utf-8")
+            if pattern is None or pattern.fullmatch(word):
+                found.append((info.doc_frequency(), word))
+        words = [w for _, w in heapq.nlargest(MAX_WILDCARD_TERMS, found)]
+    else:  # a range, a regular expression: the first words in order
+        words = [b.decode("utf-8") for b in itertools.islice(node._btexts(reader), MAX_WILDCARD_TERMS)]
+    if not words:
+        return query.NullQuery
+    return query.Or([query.Term(field, w) for w in sorted(words)], boost=node.boost)
 
 
 def make_parser(schema, any_word: bool = False) -> MultifieldParser:

@@ -1,8 +1,10 @@
 """Answer searches and document lookups from the index; plain dataclasses out."""
 from __future__ import annotations
 
+import json
 import re
 import threading
+import time
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import replace
@@ -13,6 +15,7 @@ import numpy as np
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector, TimeLimit
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
@@ -25,15 +28,27 @@ from ..paths import id_parts, unlinked_path
 from ..models import SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
 from .expansion import expand
 from .facets import FacetTable
-from .query import has_operators, make_parser, normalize_query, parse, query_words
+from .query import bound_expansions, has_operators, make_parser, normalize_query, parse, query_words
 from .snippets import best_page, leading_text, snippet
 
 MAX_PER_PAGE = 100
 TEXT_FIELDS = ("content", "title", "context", "parts")
 MAX_PHRASE_WORDS = 8
-REMEMBERED_ANSWERS = 512  # per committed index state; a result is a few kB
+# Answers remembered per committed index state: at most this many, this many bytes of
+# JSON in all, and none larger than the last (an answer is a few kB).
+REMEMBERED_ANSWERS = 512
+REMEMBERED_BYTES = 32 * 1024 * 1024
+MAX_REMEMBERED_ANSWER = 256 * 1024
 PHRASE_BOOST = 2.0
 MAX_PAGE = 1000
+TIME_BUDGET = 1.0  # seconds a search may take before it answers with what it has found
+BUDGET_CHECK_EVERY = 256  # documents matched or scored between looks at the clock
+# Spelling suggestions: Whoosh's candidate search builds a Levenshtein automaton per
+# word, which grows with the word; a real word is short, and shares its first letter
+# with what the typist meant.
+MAX_SUGGEST_CHARS = 24
+MAX_SUGGEST_WORDS = 4
+SUGGEST_PREFIX = 1
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -47,8 +62,52 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def _docnums(searcher, q) -> np.ndarray:
-    return np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+class _Budget:
+    """A search's time budget: past its deadline, a search answers with what it has."""
+
+    def __init__(self, seconds: float | None):
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.spent = False
+
+    def left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def over(self) -> bool:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.spent = True
+        return self.spent
+
+
+class _BudgetedFilter(FilterCollector):
+    """Score only the documents in `allow`, and stop when the budget is spent.
+
+    Whoosh's TimeLimitCollector cannot do this: it collects past a FilterCollector
+    inside it, and its timer needs SIGALRM, which only the main thread may use.
+    """
+
+    def __init__(self, child, allow: set[int], budget: _Budget):
+        super().__init__(child, allow=allow)
+        self.budget = budget
+
+    def collect_matches(self):
+        child, allow = self.child, self._allow
+        for n, sub_docnum in enumerate(child.matches()):
+            if n % BUDGET_CHECK_EVERY == BUDGET_CHECK_EVERY - 1 and self.budget.over():
+                raise TimeLimit
+            if self.offset + sub_docnum in allow:
+                child.collect(sub_docnum)
+            else:
+                self.filtered_count += 1
+
+
+def _docnums(searcher, q, budget: _Budget) -> np.ndarray:
+    """Every document `q` matches, or those found before the budget ran out."""
+    found = []
+    for n, dn in enumerate(searcher.docs_for_query(q)):
+        found.append(dn)
+        if n % BUDGET_CHECK_EVERY == BUDGET_CHECK_EVERY - 1 and budget.over():
+            break
+    return np.array(found, dtype=np.int64)
 
 
 def _text_terms(q) -> set[str]:
@@ -75,7 +134,7 @@ def check_request(req: SearchRequest) -> None:
     if req.date_from and req.date_to and req.date_from > req.date_to:
         raise BadRequest("the from date is after the to date")
     for y in req.years:
-        if not re.fullmatch(r"\d{4}", y):
+        if not re.fullmatch(r"[0-9]{4}", y):  # \d would let ２０２３ through
             raise BadRequest(f"year '{y}' is not a four-digit year")
 
 
@@ -100,7 +159,8 @@ class _Snapshot:
         self._pool_lock = threading.Lock()
         self._retired = False
         # Answers for this committed state: popular searches and paging back cost nothing.
-        self.answers: OrderedDict[SearchRequest, SearchResult] = OrderedDict()
+        self.answers: OrderedDict[SearchRequest, tuple[SearchResult, int]] = OrderedDict()
+        self.answers_bytes = 0
         self.answers_lock = threading.Lock()
 
     def _open_searcher(self) -> Searcher:
@@ -140,15 +200,23 @@ class _Snapshot:
     def remembered(self, req: SearchRequest) -> SearchResult | None:
         with self.answers_lock:
             found = self.answers.get(req)
-            if found is not None:
-                self.answers.move_to_end(req)
-            return found
+            if found is None:
+                return None
+            self.answers.move_to_end(req)
+            return found[0]
 
     def remember(self, req: SearchRequest, result: SearchResult) -> None:
+        size = len(json.dumps(result.to_json(), ensure_ascii=False)) + len(req.query)
+        if size > MAX_REMEMBERED_ANSWER:
+            return
         with self.answers_lock:
-            self.answers[req] = result
-            while len(self.answers) > REMEMBERED_ANSWERS:
-                self.answers.popitem(last=False)
+            old = self.answers.pop(req, None)
+            if old is not None:
+                self.answers_bytes -= old[1]
+            self.answers[req] = (result, size)
+            self.answers_bytes += size
+            while len(self.answers) > REMEMBERED_ANSWERS or self.answers_bytes > REMEMBERED_BYTES:
+                self.answers_bytes -= self.answers.popitem(last=False)[1][1]
 
     def docnum(self, searcher: Searcher, doc_id: str) -> int | None:
         dn = searcher.document_number(id=doc_id)
@@ -158,9 +226,10 @@ class _Snapshot:
 class SearchIndex:
     """The archive's index, opened once and searched many times (thread-safe)."""
 
-    def __init__(self, archive: Path, index_dir: Path):
+    def __init__(self, archive: Path, index_dir: Path, time_budget: float | None = TIME_BUDGET):
         self.archive = Path(archive)
         self.index_dir = Path(index_dir)
+        self.time_budget = time_budget
         self.config: ArchiveConfig = load_archive_config(self.archive)
         self.texts = TextCache(self.index_dir, EXTRACTOR_VERSION)
         self._lock = threading.Lock()
@@ -247,35 +316,36 @@ class SearchIndex:
             found = snap.remembered(req)
             if found is not None:
                 return found
-            result = self._search(snap, searcher, req)
-        snap.remember(req, result)
+            result = self._search(snap, searcher, req, _Budget(self.time_budget))
+        if not result.partial:  # a partial answer depends on the machine's load at the time
+            snap.remember(req, result)
         return result
 
-    def _search(self, snap: _Snapshot, searcher: Searcher, req: SearchRequest) -> SearchResult:
+    def _search(self, snap: _Snapshot, searcher: Searcher, req: SearchRequest, budget: _Budget) -> SearchResult:
         text = normalize_query(req.query)
-        q, qtext, expanded = self._prepare(text, searcher.reader())
+        reader = searcher.reader()
+        q, qtext, expanded = self._prepare(text, reader)
         if text and q is None:
             matched = np.zeros(0, dtype=np.int64)
         elif q is None:
             matched = snap.table.live_docs()
         else:
             try:
-                matched = _docnums(searcher, q)
+                matched = _docnums(searcher, q, budget)
             except wq.QueryError:  # a query Whoosh parsed but cannot run here: search its words
                 # Only that: a read error is an error, never quietly a different answer.
                 q = parse(self._parser, " ".join(query_words(text)).lower())
-                matched = _docnums(searcher, q) if q is not None else np.zeros(0, dtype=np.int64)
-            if not len(matched) and len(text.split()) > 1 and not has_operators(text):
+                matched = _docnums(searcher, q, budget) if q is not None else np.zeros(0, dtype=np.int64)
+            if not len(matched) and len(text.split()) > 1 and not has_operators(text) and not budget.over():
                 # A question or a long phrasing: rank documents by how many of its words they hold.
-                q = parse(self._any_parser, qtext)
-                matched = _docnums(searcher, q) if q is not None else np.zeros(0, dtype=np.int64)
+                q = self._parse(self._any_parser, qtext, reader)
+                matched = _docnums(searcher, q, budget) if q is not None else np.zeros(0, dtype=np.int64)
         kept, counts = snap.table.filter_and_count(matched, req)
 
         start, stop = (req.page - 1) * req.per_page, req.page * req.per_page
         terms = _text_terms(q)
         if q is not None and req.sort == "relevance":
-            results = searcher.search(q, filter=set(kept.tolist()), limit=stop) if len(kept) else []
-            page = [(hit.docnum, float(hit.score or 0.0)) for hit in list(results)[start:stop]]
+            page = self._ranked(searcher, q, kept, start, stop, budget)
         else:
             # Browsing, or a date sort: order by the date arrays, no scoring needed.
             ordered = snap.table.by_date(kept, newest=req.sort != "oldest")
@@ -283,9 +353,26 @@ class SearchIndex:
         hits = tuple(self._hit(searcher, dn, score, terms) for dn, score in page)
         return SearchResult(
             query=req.query, total=int(len(kept)), page=req.page, per_page=req.per_page,
-            suggestion=self._suggest(searcher, text) if text else None, hits=hits,
-            facets=counts, expanded=expanded,
+            suggestion=self._suggest(searcher, text, budget) if text else None, hits=hits,
+            facets=counts, expanded=expanded, partial=budget.spent,
         )
+
+    @staticmethod
+    def _ranked(searcher, q, kept: np.ndarray, start: int, stop: int, budget: _Budget) -> list[tuple[int, float]]:
+        """The page's (docnum, score) by relevance, among `kept`, within the budget."""
+        if not len(kept):
+            return []
+        collector = _BudgetedFilter(searcher.collector(limit=stop), set(kept.tolist()), budget)
+        try:
+            searcher.search_with_collector(q, collector)
+        except TimeLimit:
+            budget.spent = True
+        results = collector.results()
+        return [(hit.docnum, float(hit.score or 0.0)) for hit in list(results)[start:stop]]
+
+    def _parse(self, parser, text: str, reader):
+        q = parse(parser, text)
+        return bound_expansions(q, reader) if q is not None else None
 
     def _expand(self, text: str, reader) -> tuple[str, tuple[str, ...]]:
         if not text or has_operators(text):
@@ -301,7 +388,7 @@ class SearchIndex:
         if not text:
             return None, text, ()
         qtext, expanded = self._expand(text, reader)
-        q = parse(self._parser, qtext)
+        q = self._parse(self._parser, qtext, reader)
         if q is not None and not has_operators(text) and 1 < len(text.split()) <= MAX_PHRASE_WORDS:
             # Words that stand together in a document rank it higher (Klimat 2030).
             phrase = parse(self._parser, '"' + text.replace('"', " ") + '"')
@@ -337,20 +424,21 @@ class SearchIndex:
                    themes=doc.themes, page=None if page is None else page + 1, score=score,
                    snippet=snippet(text, terms, self._highlighter) if terms else leading_text(text))
 
-    def _suggest(self, searcher, text: str) -> str | None:
+    def _suggest(self, searcher, text: str, budget: _Budget) -> str | None:
         """Offer the query with unknown words replaced by close, frequent indexed words.
 
-        Only offered when the corrected query finds something.
+        Only offered when the corrected query finds something, and only for words
+        of a length real words have (see MAX_SUGGEST_CHARS), within the budget.
         """
         reader = searcher.reader()
         suggestion = text
-        for word in query_words(text):
+        unknown = [w for w in query_words(text) if 4 <= len(w) <= MAX_SUGGEST_CHARS
+                   and ("spell", w.lower()) not in reader]
+        for word in unknown[:MAX_SUGGEST_WORDS]:
+            if budget.over():
+                return None
             low = word.lower()
-            if len(low) < 4 or ("spell", low) in reader:
-                continue
-            candidates = searcher.corrector("spell").suggest(low, limit=8, maxdist=2)
-            if not candidates:
-                continue
+            candidates = searcher.corrector("spell").suggest(low, limit=8, maxdist=2, prefix=SUGGEST_PREFIX)
             # Short words have many neighbours: allow one typo in them, two in longer ones.
             allowed = 1 if len(low) <= 5 else 2
             candidates = [c for c in candidates if edit_distance(low, c) <= allowed]
