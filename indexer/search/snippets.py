@@ -23,7 +23,7 @@ class MarkFormatter(highlight.Formatter):
 # Analysing a whole 300-page report for every hit would cost more than the search:
 # pages are ranked by cheap substring counts, and only a window is analysed.
 PREFIX = 5
-WINDOW = 4000
+WINDOW = 1200  # enough for two fragments of SNIPPET_CHARS near the first match
 
 
 def _prefixes(terms: set[str]) -> list[str]:
