@@ -19,6 +19,11 @@ SORT_LABELS = {"relevance": "relevans", "newest": "nyast", "oldest": "äldst"}
 # URL parameter -> SearchRequest field, for the multi-valued facet filters (as the CLI's).
 FACET_FIELDS = {"group": "groups", "type": "types", "year": "years", "theme": "themes"}
 FACET_TITLES = {"group": "Grupp", "type": "Typ", "year": "År", "theme": "Tema"}
+# Numbers in a URL are ASCII digits: str.isdigit() and \d also take "²", "١" and "２", which
+# int() crashes on ("²") or reads quietly ("١" is 1) and no indexed year is written in.
+_NUMBER = re.compile(r"[0-9]+")
+_YEAR = re.compile(r"[0-9]{4}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class ParamError(ValueError):
@@ -45,7 +50,7 @@ def _date(args, name: str, label: str) -> date | None:
     if not text:
         return None
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if not _ISO_DATE.fullmatch(text):
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
@@ -56,7 +61,7 @@ def _positive(args, name: str, label: str, default: int, maximum: int) -> int:
     text = _one(args, name)
     if not text:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
+    if not _NUMBER.fullmatch(text) or not 1 <= int(text) <= maximum:
         raise ParamError(f"{label} måste vara ett heltal från 1 till {maximum}, inte ”{text}”.")
     return int(text)
 
@@ -72,7 +77,7 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
             raise ParamError(f"Okänd dokumenttyp ”{t}”. Möjliga typer: {', '.join(DOCUMENT_TYPES)}.")
     years = _many(args, "year")
     for y in years:
-        if not re.fullmatch(r"\d{4}", y):
+        if not _YEAR.fullmatch(y):
             raise ParamError(f"”{y}” är inget årtal; skriv året med fyra siffror.")
     sort = _one(args, "sort") or "relevance"
     if sort not in SORTS:

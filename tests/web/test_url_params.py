@@ -50,6 +50,15 @@ def test_search_request(given, expected):
     pytest.param(args(("page", "two")), "Sidnumret", id="page-word"),
     pytest.param(args(("page", "1001")), "Sidnumret", id="page-too-far"),
     pytest.param(args(("limit", "101")), "träffar per sida", id="limit-too-big"),
+    # Other scripts' digits pass str.isdigit() and \d; int() crashes on "²" and reads "١" as 1.
+    pytest.param(args(("page", "²")), "Sidnumret", id="page-superscript"),
+    pytest.param(args(("limit", "³")), "träffar per sida", id="limit-superscript"),
+    pytest.param(args(("page", "١")), "Sidnumret", id="page-arabic-indic"),
+    pytest.param(args(("limit", "２５")), "träffar per sida", id="limit-fullwidth"),
+    pytest.param(args(("year", "２０２３")), "årtal", id="year-fullwidth"),
+    pytest.param(args(("year", "٢٠٢٣")), "årtal", id="year-arabic-indic"),
+    pytest.param(args(("from", "２０２３-01-01")), "datum", id="from-fullwidth"),
+    pytest.param(args(("to", "2023-0١-01")), "datum", id="to-one-arabic-indic-digit"),
 ])
 def test_search_request_rejects(given, fragment):
     with pytest.raises(params.ParamError, match=fragment):
