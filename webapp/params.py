@@ -40,6 +40,11 @@ MAX_VALUE_LENGTH = 200
 # q is cut, not refused: the indexer searches only its first 500 characters (MAX_QUERY_CHARS),
 # so the rest would only lengthen every link on the page, and a pasted paragraph still searches.
 MAX_QUERY_LENGTH = 500
+# Characters of the search's own URL after "?", as url_args encodes it. Every link on the page
+# repeats it, so this bounds the page: at most 157 remove links, 1.5 MB. The limits above allow
+# 250 KB (200 emoji in each of 100 group and theme values) and a 39 MB page. nginx refuses a
+# request line over 8 KB by default, so a longer search could not be shared through one anyway.
+MAX_URL_LENGTH = 8192
 # The parameters read here other than q, as messages name them.
 PARAM_LABELS = {name: title.lower() for name, title in FACET_TITLES.items()} | {
     "from": "från-datum", "to": "till-datum", "sort": "sortering", "page": "sidnummer",
@@ -106,8 +111,8 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
     """Turn URL arguments (a MultiDict, or a plain dict) into a SearchRequest; ParamError if invalid.
 
     Empty values count as not given, so a form submitted with blank fields still works.
-    The size is bounded (MAX_PARAMS, MAX_FACET_VALUES, MAX_VALUE_LENGTH) and q is cut to
-    MAX_QUERY_LENGTH, so no URL makes a page or a search cost more than a person's search does.
+    The size is bounded (MAX_PARAMS, MAX_FACET_VALUES, MAX_VALUE_LENGTH, MAX_URL_LENGTH) and q is
+    cut to MAX_QUERY_LENGTH, so no URL makes a page or a search cost more than a person's search does.
     """
     _check_size(args)
     types = _many(args, "type")
@@ -125,7 +130,7 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
     date_to = _date(args, "to", "Till-datumet")
     if date_from and date_to and date_from > date_to:
         raise ParamError("Från-datumet ligger efter till-datumet.")
-    return SearchRequest(
+    req = SearchRequest(
         query=_one(args, "q")[:MAX_QUERY_LENGTH].rstrip(),
         groups=_many(args, "group"),
         types=types,
@@ -137,6 +142,16 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
         page=_positive(args, "page", "Sidnumret", 1, max_page),
         per_page=_positive(args, "limit", "Antalet träffar per sida", PER_PAGE, MAX_PER_PAGE),
     )
+    _check_url(req)
+    return req
+
+
+def _check_url(req: SearchRequest) -> None:
+    """Refuse a search whose URL, repeated in every link on its page, would be too long to share."""
+    length = len(urlencode(url_args(req)))
+    if length > MAX_URL_LENGTH:
+        raise ParamError(f"Sökningen blir för lång som adress: {length} tecken, högst {MAX_URL_LENGTH} går. "
+                         "Välj färre eller kortare filter.")
 
 
 def url_args(req: SearchRequest) -> list[tuple[str, str]]:

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 import pytest
 from test_routes import checked_boxes
 
-from indexer import SearchRequest
+from indexer import DOCUMENT_TYPES, SearchRequest
+from webapp import params
 
 ROUTES = ["/", "/api/search"]
 
@@ -84,7 +85,8 @@ def test_50_themes_search_and_show_every_choice(client, web_index):
     page = r.get_data(as_text=True)
     assert {v for name, v in checked_boxes(page) if name == "theme"} == {html_escape(t) for _, t in chosen}
     # Each chosen theme's remove link repeats the other 49: the page grows with the square of
-    # the choices. 50 themes of 40 characters with ö make 0.34 MB.
+    # the choices. 50 themes of 40 characters with ö make 0.34 MB; at 200 characters a value
+    # it would be 2.6 MB, but that URL is over MAX_URL_LENGTH (test_largest_page_allowed).
     assert len(r.data) < 2_000_000
 
 
@@ -120,3 +122,30 @@ def test_a_few_filters_answer_as_before(client, web_index):
     page = r.get_data(as_text=True)
     assert f"{expected.total} dokument" in page
     assert [html_escape(h.title) for h in expected.hits] == re.findall(r'<h3 class="hit-title"><a [^>]*>([^<]*)<', page)
+
+
+# -- the largest page any request can make -----------------------------------------------------------
+def largest_request() -> list[tuple[str, str]]:
+    """The most filters the bounds allow, each chip's remove link as long as MAX_URL_LENGTH allows."""
+    fixed = [*(("type", t) for t in DOCUMENT_TYPES), *(("year", str(1900 + i)) for i in range(50)),
+             ("from", "1900-01-01"), ("to", "2099-12-31")]
+    names = [("group", f"g{i}-") for i in range(50)] + [("theme", f"t{i}-") for i in range(50)]
+    pad = (params.MAX_URL_LENGTH - len(urlencode(fixed + names))) // len(names)
+    return [(n, v + "x" * pad) for n, v in names] + fixed
+
+
+def test_largest_page_allowed(client):
+    query = largest_request()
+    assert params.MAX_URL_LENGTH - 100 < len(urlencode(query)) <= params.MAX_URL_LENGTH
+    r = client.get("/", query_string=query)
+    assert r.status_code == 200 and r.get_data(as_text=True).count('class="chip"') == 157
+    # 157 remove links of ~8 KB each: the quadratic growth, capped by MAX_URL_LENGTH.
+    assert len(r.data) < 2_000_000
+    assert client.get("/api/search", query_string=query).status_code == 200
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_url_over_its_bound_is_400(client, route):
+    query = largest_request()
+    query[0] = (query[0][0], query[0][1] + "x" * 100)
+    assert_swedish_400(client.get(route, query_string=query), "för lång som adress")

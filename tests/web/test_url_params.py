@@ -53,6 +53,8 @@ THEMES_50 = tuple(v for _, v in many("theme", 50))
     pytest.param(args(("q", "a" * 499 + " " + "b" * 100)), SearchRequest(query="a" * 499), id="query-cut-at-space"),
     pytest.param({"q": "å" * 501, "theme": "Skog"}, SearchRequest(query="å" * 500, themes=("Skog",)),
                  id="plain-dict"),
+    # The cut query alone stays within MAX_URL_LENGTH, even in 4-byte characters (12 in a URL).
+    pytest.param(args(("q", "😀" * 600)), SearchRequest(query="😀" * 500), id="cut-query-fits-the-url"),
 ])
 def test_search_request(given, expected):
     assert params.search_request(given) == expected
@@ -95,6 +97,9 @@ def test_search_request(given, expected):
     pytest.param(args(("page", "1" * 5000)), "värde för sidnummer", id="long-page"),
     pytest.param(args(("limit", "1" * 5000)), "träffar per sida", id="long-limit"),
     pytest.param({"theme": "t" * 201}, "för långt", id="plain-dict-long-value"),
+    pytest.param(args(*many("theme", 50, 200)), "för lång som adress", id="url-too-long"),
+    pytest.param(args(("q", "😀" * 500), *many("group", 30, 100)), "Välj färre eller kortare filter",
+                 id="query-and-filters-too-long"),
 ])
 def test_search_request_rejects(given, fragment):
     with pytest.raises(params.ParamError, match=fragment):
