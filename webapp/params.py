@@ -19,6 +19,36 @@ SORT_LABELS = {"relevance": "relevans", "newest": "nyast", "oldest": "äldst"}
 # URL parameter -> SearchRequest field, for the multi-valued facet filters (as the CLI's).
 FACET_FIELDS = {"group": "groups", "type": "types", "year": "years", "theme": "themes"}
 FACET_TITLES = {"group": "Grupp", "type": "Typ", "year": "År", "theme": "Tema"}
+# Numbers in a URL are ASCII digits: str.isdigit() and \d also take "²", "١" and "２", which
+# int() crashes on ("²") or reads quietly ("١" is 1) and no indexed year is written in.
+_NUMBER = re.compile(r"[0-9]+")
+_YEAR = re.compile(r"[0-9]{4}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+# What one search request may hold. The page repeats every chosen filter in the remove link
+# of every other one, so an unbounded URL costs the server the square of what it cost to send
+# (2,000 themes: a 197 MB page).
+# Distinct name=value pairs, counted before anything else is read. Every facet at its limit
+# (50 groups, themes and years, the 5 types) and the six single parameters make 161; the rest
+# is room for what other sites append to a shared link (utm_source=...).
+MAX_PARAMS = 200
+# Distinct values of one facet parameter: a person ticks a handful.
+MAX_FACET_VALUES = 50
+# Characters in one value other than q: the longest group or theme name in use is under 50,
+# and error messages quote the value.
+MAX_VALUE_LENGTH = 200
+# q is cut, not refused: the indexer searches only its first 500 characters (MAX_QUERY_CHARS),
+# so the rest would only lengthen every link on the page, and a pasted paragraph still searches.
+MAX_QUERY_LENGTH = 500
+# Characters of the search's own URL after "?", as url_args encodes it. Every link on the page
+# repeats it, so this bounds the page: at most 157 remove links, 1.5 MB. The limits above allow
+# 250 KB (200 emoji in each of 100 group and theme values) and a 39 MB page. nginx refuses a
+# request line over 8 KB by default, so a longer search could not be shared through one anyway.
+MAX_URL_LENGTH = 8192
+# The parameters read here other than q, as messages name them.
+PARAM_LABELS = {name: title.lower() for name, title in FACET_TITLES.items()} | {
+    "from": "från-datum", "to": "till-datum", "sort": "sortering", "page": "sidnummer",
+    "limit": "träffar per sida"}
 
 
 class ParamError(ValueError):
@@ -32,12 +62,28 @@ def _one(args: Mapping, name: str) -> str:
 
 def _many(args, name: str) -> tuple[str, ...]:
     values = args.getlist(name) if hasattr(args, "getlist") else [args.get(name) or ""]
-    seen: list[str] = []
-    for v in values:
-        v = v.strip()
-        if v and v not in seen:
-            seen.append(v)
-    return tuple(seen)
+    # A repeated value asks nothing more, so it counts once.
+    chosen = tuple(dict.fromkeys(v for v in (v.strip() for v in values) if v))
+    if len(chosen) > MAX_FACET_VALUES:
+        raise ParamError(f"Högst {MAX_FACET_VALUES} val åt gången under {FACET_TITLES[name]}; "
+                         f"adressen har {len(chosen)}.")
+    return chosen
+
+
+def _pairs(args) -> list[tuple[str, str]]:
+    return list(args.items(multi=True)) if hasattr(args, "getlist") else list(args.items())
+
+
+def _check_size(args) -> None:
+    """Refuse more parameters, or longer values, than any search needs."""
+    pairs = _pairs(args)
+    count = len(set(pairs))
+    if count > MAX_PARAMS:
+        raise ParamError(f"Adressen har {count} olika parametrar; en sökning kan ha högst {MAX_PARAMS}.")
+    for name, value in pairs:
+        if name in PARAM_LABELS and isinstance(value, str) and len(value.strip()) > MAX_VALUE_LENGTH:
+            raise ParamError(f"Ett värde för {PARAM_LABELS[name]} är för långt: "
+                             f"det får vara högst {MAX_VALUE_LENGTH} tecken.")
 
 
 def _date(args, name: str, label: str) -> date | None:
@@ -45,7 +91,7 @@ def _date(args, name: str, label: str) -> date | None:
     if not text:
         return None
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if not _ISO_DATE.fullmatch(text):
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
@@ -56,7 +102,7 @@ def _positive(args, name: str, label: str, default: int, maximum: int) -> int:
     text = _one(args, name)
     if not text:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
+    if not _NUMBER.fullmatch(text) or not 1 <= int(text) <= maximum:
         raise ParamError(f"{label} måste vara ett heltal från 1 till {maximum}, inte ”{text}”.")
     return int(text)
 
@@ -65,14 +111,17 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
     """Turn URL arguments (a MultiDict, or a plain dict) into a SearchRequest; ParamError if invalid.
 
     Empty values count as not given, so a form submitted with blank fields still works.
+    The size is bounded (MAX_PARAMS, MAX_FACET_VALUES, MAX_VALUE_LENGTH, MAX_URL_LENGTH) and q is
+    cut to MAX_QUERY_LENGTH, so no URL makes a page or a search cost more than a person's search does.
     """
+    _check_size(args)
     types = _many(args, "type")
     for t in types:
         if t not in DOCUMENT_TYPES:
             raise ParamError(f"Okänd dokumenttyp ”{t}”. Möjliga typer: {', '.join(DOCUMENT_TYPES)}.")
     years = _many(args, "year")
     for y in years:
-        if not re.fullmatch(r"\d{4}", y):
+        if not _YEAR.fullmatch(y):
             raise ParamError(f"”{y}” är inget årtal; skriv året med fyra siffror.")
     sort = _one(args, "sort") or "relevance"
     if sort not in SORTS:
@@ -81,8 +130,8 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
     date_to = _date(args, "to", "Till-datumet")
     if date_from and date_to and date_from > date_to:
         raise ParamError("Från-datumet ligger efter till-datumet.")
-    return SearchRequest(
-        query=_one(args, "q"),
+    req = SearchRequest(
+        query=_one(args, "q")[:MAX_QUERY_LENGTH].rstrip(),
         groups=_many(args, "group"),
         types=types,
         themes=_many(args, "theme"),
@@ -93,6 +142,16 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
         page=_positive(args, "page", "Sidnumret", 1, max_page),
         per_page=_positive(args, "limit", "Antalet träffar per sida", PER_PAGE, MAX_PER_PAGE),
     )
+    _check_url(req)
+    return req
+
+
+def _check_url(req: SearchRequest) -> None:
+    """Refuse a search whose URL, repeated in every link on its page, would be too long to share."""
+    length = len(urlencode(url_args(req)))
+    if length > MAX_URL_LENGTH:
+        raise ParamError(f"Sökningen blir för lång som adress: {length} tecken, högst {MAX_URL_LENGTH} går. "
+                         "Välj färre eller kortare filter.")
 
 
 def url_args(req: SearchRequest) -> list[tuple[str, str]]:

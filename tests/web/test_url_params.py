@@ -16,6 +16,14 @@ def args(*pairs) -> MultiDict:
     return MultiDict(list(pairs))
 
 
+def many(name: str, n: int, width: int = 0) -> list[tuple[str, str]]:
+    """`n` distinct values of parameter `name`, each padded to `width` characters."""
+    return [(name, f"{name}-{i}".ljust(width, "x")) for i in range(n)]
+
+
+THEMES_50 = tuple(v for _, v in many("theme", 50))
+
+
 @pytest.mark.parametrize("given, expected", [
     pytest.param(args(), SearchRequest(), id="nothing"),
     pytest.param(args(("q", "  landskapsplanering ")), SearchRequest(query="landskapsplanering"), id="query-stripped"),
@@ -32,6 +40,21 @@ def args(*pairs) -> MultiDict:
     pytest.param(args(("q", ""), ("group", ""), ("from", ""), ("to", ""), ("sort", ""), ("page", "")),
                  SearchRequest(), id="empty-form-fields-are-defaults"),
     pytest.param(args(("unknown", "x")), SearchRequest(), id="unknown-parameters-ignored"),
+    # The bounds, at their limits.
+    pytest.param(args(*many("theme", 50)), SearchRequest(themes=THEMES_50), id="50-themes"),
+    pytest.param(args(*many("theme", 50), *many("theme", 50)), SearchRequest(themes=THEMES_50),
+                 id="repeated-values-count-once"),
+    pytest.param(args(*[("theme", "Invasiva arter")] * 1000), SearchRequest(themes=("Invasiva arter",)),
+                 id="1000-copies-are-one-parameter"),
+    pytest.param(args(*many("utm", 200)), SearchRequest(), id="200-parameters"),
+    pytest.param(args(("group", "g" * 200)), SearchRequest(groups=("g" * 200,)), id="value-at-length-limit"),
+    pytest.param(args(("theme", " " * 300 + "Skog ")), SearchRequest(themes=("Skog",)), id="length-after-strip"),
+    pytest.param(args(("q", "a" * 600)), SearchRequest(query="a" * 500), id="query-cut"),
+    pytest.param(args(("q", "a" * 499 + " " + "b" * 100)), SearchRequest(query="a" * 499), id="query-cut-at-space"),
+    pytest.param({"q": "å" * 501, "theme": "Skog"}, SearchRequest(query="å" * 500, themes=("Skog",)),
+                 id="plain-dict"),
+    # The cut query alone stays within MAX_URL_LENGTH, even in 4-byte characters (12 in a URL).
+    pytest.param(args(("q", "😀" * 600)), SearchRequest(query="😀" * 500), id="cut-query-fits-the-url"),
 ])
 def test_search_request(given, expected):
     assert params.search_request(given) == expected
@@ -50,6 +73,33 @@ def test_search_request(given, expected):
     pytest.param(args(("page", "two")), "Sidnumret", id="page-word"),
     pytest.param(args(("page", "1001")), "Sidnumret", id="page-too-far"),
     pytest.param(args(("limit", "101")), "träffar per sida", id="limit-too-big"),
+    # Other scripts' digits pass str.isdigit() and \d; int() crashes on "²" and reads "١" as 1.
+    pytest.param(args(("page", "²")), "Sidnumret", id="page-superscript"),
+    pytest.param(args(("limit", "³")), "träffar per sida", id="limit-superscript"),
+    pytest.param(args(("page", "١")), "Sidnumret", id="page-arabic-indic"),
+    pytest.param(args(("limit", "２５")), "träffar per sida", id="limit-fullwidth"),
+    pytest.param(args(("year", "２０２３")), "årtal", id="year-fullwidth"),
+    pytest.param(args(("year", "٢٠٢٣")), "årtal", id="year-arabic-indic"),
+    pytest.param(args(("from", "２０２３-01-01")), "datum", id="from-fullwidth"),
+    pytest.param(args(("to", "2023-0١-01")), "datum", id="to-one-arabic-indic-digit"),
+    # The bounds, one past their limits.
+    pytest.param(args(*many("theme", 51)), "Högst 50 val åt gången under Tema; adressen har 51", id="51-themes"),
+    pytest.param(args(*many("group", 51)), "under Grupp", id="51-groups"),
+    pytest.param(args(*[("year", str(1900 + i)) for i in range(51)]), "under År", id="51-years"),
+    pytest.param(args(*many("theme", 2000)), "2000 olika parametrar", id="2000-themes"),
+    pytest.param(args(*many("utm", 201)), "201 olika parametrar; en sökning kan ha högst 200", id="201-parameters"),
+    pytest.param(args(*many("theme", 30), *many("group", 30), *many("year", 30), *many("x", 111)),
+                 "olika parametrar", id="parameters-of-all-kinds-count"),
+    pytest.param(args(("theme", "t" * 201)), "Ett värde för tema är för långt", id="long-theme"),
+    pytest.param(args(("group", "å" * 201)), "värde för grupp", id="long-group"),
+    pytest.param(args(("sort", "s" * 201)), "värde för sortering", id="long-sort"),
+    # int() refuses more than 4,300 digits: the length bound answers first.
+    pytest.param(args(("page", "1" * 5000)), "värde för sidnummer", id="long-page"),
+    pytest.param(args(("limit", "1" * 5000)), "träffar per sida", id="long-limit"),
+    pytest.param({"theme": "t" * 201}, "för långt", id="plain-dict-long-value"),
+    pytest.param(args(*many("theme", 50, 200)), "för lång som adress", id="url-too-long"),
+    pytest.param(args(("q", "😀" * 500), *many("group", 30, 100)), "Välj färre eller kortare filter",
+                 id="query-and-filters-too-long"),
 ])
 def test_search_request_rejects(given, fragment):
     with pytest.raises(params.ParamError, match=fragment):
