@@ -14,7 +14,7 @@ import os
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -70,11 +70,14 @@ class Account:
     hash: str
     created: str
     changed: str
+    sessions: int = 0  # bumped by signing out: every session signed in before ends
 
     @property
     def stamp(self) -> str:
-        """Changes with the password: sessions signed in before a change end with it."""
-        return hashlib.sha256(self.hash.encode()).hexdigest()[:16]
+        """Changes with the password and at each sign-out: the sessions signed in before end with it."""
+        # Generation 0 keeps the stamp of accounts made before generations existed.
+        text = self.hash if not self.sessions else f"{self.hash}:{self.sessions}"
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class Accounts:
@@ -91,11 +94,12 @@ class Accounts:
             return {}
         except (OSError, ValueError) as e:
             raise AccountError(f"{self.path} cannot be read ({e})") from e
-        return {n: Account(n, a["hash"], a.get("created", ""), a.get("changed", ""))
+        return {n: Account(n, a["hash"], a.get("created", ""), a.get("changed", ""), int(a.get("sessions", 0)))
                 for n, a in data.get("accounts", {}).items()}
 
     def _write(self, accounts: dict[str, Account]) -> None:
-        data = {"accounts": {n: {"hash": a.hash, "created": a.created, "changed": a.changed}
+        data = {"accounts": {n: {"hash": a.hash, "created": a.created, "changed": a.changed,
+                                 **({"sessions": a.sessions} if a.sessions else {})}
                              for n, a in sorted(accounts.items())}}
         # write_bytes_atomic writes through mkstemp: the file is readable by its owner only.
         write_bytes_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
@@ -131,6 +135,15 @@ class Accounts:
             accounts[name] = Account(name, _hasher.hash(password), old.created, _now())
             self._write(accounts)
         return name
+
+    def end_sessions(self, name: str) -> None:
+        """End every open session of the account (signing out ends them all, on every device)."""
+        name = normalize_name(name)
+        with self._lock:
+            accounts = self._read()
+            if name in accounts:
+                accounts[name] = replace(accounts[name], sessions=accounts[name].sessions + 1)
+                self._write(accounts)
 
     def remove(self, name: str) -> str:
         name = normalize_name(name)

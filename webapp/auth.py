@@ -40,7 +40,8 @@ login_manager.login_message = "Logga in som samordnare för att göra ändringar
 login_manager.login_message_category = "info"
 
 SECRET_SUFFIX = "-secret-key"
-SESSION_HOURS = 12
+SESSION_HOURS = 12  # from signing in, however often the session is used
+SIGNED_IN_AT = "signed_in_at"
 # Failures allowed per (account, address) and per address within the window.
 MAX_FAILURES_ACCOUNT = 5
 MAX_FAILURES_ADDRESS = 20
@@ -152,8 +153,12 @@ class LoginThrottle:
             self._failures.pop(key, None)
         return times
 
-    def wait(self, name: str, address: str) -> int:
-        """Seconds until `name` may try again from `address`; 0 when it may now."""
+    def attempt(self, name: str, address: str) -> int:
+        """Count a sign-in attempt as failed until it succeeds; the seconds to wait when it may not run.
+
+        Counted before the password is checked: the check takes most of a second,
+        and attempts sent at once must not all be checked before the first fails.
+        """
         now = self.clock()
         with self._lock:
             waits = []
@@ -161,25 +166,27 @@ class LoginThrottle:
                 times = self._recent(key, now)
                 if len(times) >= limit:
                     waits.append(int(times[-limit] + self.window - now) + 1)
-            return max(waits, default=0)
-
-    def failed(self, name: str, address: str) -> None:
-        now = self.clock()
-        with self._lock:
+            if waits:
+                return max(waits)
             if len(self._failures) > 10_000:  # an address spraying names: keep memory bounded
                 for key in list(self._failures):
                     self._recent(key, now)
             for key in ((name, address), ("", address)):
                 self._failures.setdefault(key, []).append(now)
+            return 0
 
     def succeeded(self, name: str, address: str) -> None:
         with self._lock:
             self._failures.pop((name, address), None)
+            by_address = self._failures.get(("", address))
+            if by_address:
+                by_address.pop()  # this attempt, counted as failed while it was checked
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never another host, never a scheme."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only a path on this site: never another host, never a scheme, never a control character."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target \
+            or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None
@@ -197,7 +204,7 @@ def login():
         password = request.form.get("password", "")
         address = request.remote_addr or "?"
         throttle: LoginThrottle = current_app.extensions["arkiv-throttle"]
-        wait = throttle.wait(name, address)
+        wait = throttle.attempt(name, address)
         if wait:
             minutes = max(1, -(-wait // 60))
             error = (f"För många misslyckade inloggningar. Vänta {minutes} "
@@ -206,7 +213,6 @@ def login():
         else:
             account = accounts().verify(name, password) if name and password else None
             if account is None:
-                throttle.failed(name, address)
                 error = "Fel användarnamn eller lösenord."
                 status = 401
             else:
@@ -214,6 +220,7 @@ def login():
                 session.clear()  # a fresh session: nothing from before signing in carries over
                 login_user(Coordinator(account.name, account.stamp))
                 session.permanent = True
+                session[SIGNED_IN_AT] = int(time.time())
                 flash(f"Du är inloggad som {account.name}.", "info")
                 return redirect(next_url or url_for("web.search"))
     return render_template("login.html", error=error, name=name, next_url=next_url,
@@ -230,8 +237,15 @@ def _names() -> list[str]:
 
 @bp.post("/logout")
 def logout():
+    name = current_user.name if current_user.is_authenticated else None
     logout_user()
     session.clear()
+    if name:
+        try:
+            # A copy of the cookie (another tab, a stolen one) must not outlive signing out.
+            accounts().end_sessions(name)
+        except AccountError:
+            current_app.logger.exception("the accounts file cannot be written: %s's sessions stay open", name)
     flash("Du är utloggad.", "info")
     return redirect(url_for("web.search"))
 
@@ -263,6 +277,24 @@ def init_auth(app: Flask, archive: Path) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     app.register_blueprint(bp)
+
+    @app.before_request
+    def session_lifetime():
+        # Flask re-signs the cookie on every use: without this, a session used now and
+        # then would never end.  SESSION_HOURS count from signing in.
+        if not current_user.is_authenticated:
+            return None
+        started, now = session.get(SIGNED_IN_AT), time.time()
+        if not isinstance(started, int) or not now - SESSION_HOURS * 3600 < started <= now + 60:
+            logout_user()
+            session.clear()
+        return None
+
+    @app.after_request
+    def not_cached(response):
+        if request.endpoint == "auth.login" or current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"  # a coordinator's pages stay out of shared caches
+        return response
 
     @app.before_request
     def private_site():

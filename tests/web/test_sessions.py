@@ -1,0 +1,109 @@
+"""Sessions that really end: on signing out, after 12 hours from signing in, and never from a cache."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from coord import NAME, PASSWORD, build, sign_in, token
+
+from webapp import auth
+from webapp.accounts import Accounts
+
+
+@pytest.fixture
+def coord(tmp_path):
+    return build(tmp_path)
+
+
+def copy_of(client, app):
+    """Another client holding the same session cookie, as a copied cookie would."""
+    other = app.test_client()
+    cookie = client.get_cookie("session")
+    other.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    return other
+
+
+def test_a_copied_cookie_stops_working_when_its_owner_signs_out(coord):
+    client = coord.app.test_client()
+    assert sign_in(client).status_code == 302
+    stolen = copy_of(client, coord.app)
+    assert stolen.get("/upload").status_code == 200
+    client.post("/logout", data={"csrf_token": token(client, "/")})
+    assert stolen.get("/upload").status_code == 302  # to the sign-in page
+    assert stolen.get("/trash").status_code == 302
+    # Signing in again makes a new session, which works.
+    assert sign_in(client).status_code == 302 and client.get("/upload").status_code == 200
+
+
+def test_a_session_ends_twelve_hours_after_signing_in_however_often_used(coord):
+    client = coord.app.test_client()
+    sign_in(client)
+    assert client.get("/upload").status_code == 200
+    with client.session_transaction() as s:
+        s[auth.SIGNED_IN_AT] -= auth.SESSION_HOURS * 3600 + 1
+    assert client.get("/upload").status_code == 302
+    with client.session_transaction() as s:
+        assert auth.SIGNED_IN_AT not in s
+
+
+def test_a_session_from_before_sign_in_times_were_kept_ends(coord):
+    client = coord.app.test_client()
+    sign_in(client)
+    with client.session_transaction() as s:
+        del s[auth.SIGNED_IN_AT]
+    assert client.get("/upload").status_code == 302
+
+
+def test_signed_in_pages_and_the_sign_in_page_are_not_cached(coord):
+    client = coord.app.test_client()
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    sign_in(client)
+    for url in ("/", "/upload", "/trash", "/changes"):
+        assert client.get(url).headers["Cache-Control"] == "no-store", url
+
+
+def test_wrong_passwords_sent_at_once_are_not_all_checked(coord, monkeypatch):
+    checked = []
+    real = Accounts.verify
+
+    def slow_verify(self, name, password):
+        checked.append(password)
+        time.sleep(0.2)  # as long as Argon2 takes on a slow machine: the attempts overlap
+        return real(self, name, password)
+
+    monkeypatch.setattr(Accounts, "verify", slow_verify)
+    clients = [coord.app.test_client() for _ in range(16)]
+    forms = [{"name": NAME, "password": f"fel lösenord {n}", "csrf_token": token(c)} for n, c in enumerate(clients)]
+    forms[7]["password"] = PASSWORD  # the right one, 8th in the burst
+    start = threading.Barrier(len(clients))
+    statuses = [None] * len(clients)
+
+    def send(n):
+        start.wait()
+        statuses[n] = clients[n].post("/login", data=forms[n]).status_code
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(checked) <= auth.MAX_FAILURES_ACCOUNT
+    assert statuses.count(429) >= len(clients) - auth.MAX_FAILURES_ACCOUNT
+
+
+def test_a_right_password_does_not_use_up_the_address_allowance(coord):
+    client = coord.app.test_client()
+    for _ in range(auth.MAX_FAILURES_ADDRESS + 2):
+        assert sign_in(client).status_code == 302
+        client.post("/logout", data={"csrf_token": token(client, "/")})
+
+
+@pytest.mark.parametrize("target", ["/\r\nX-Injected: 1", "/%0d%0a", "/\nupload", "/\x7f", "/\tupload"])
+def test_next_with_control_characters_goes_home(coord, target):
+    client = coord.app.test_client()
+    r = client.post("/login", data={"name": NAME, "password": PASSWORD, "csrf_token": token(client),
+                                    "next": target})
+    assert r.status_code == 302 and "X-Injected" not in r.headers
+    assert r.headers["Location"] in ("/", target) and "\n" not in r.headers["Location"]
