@@ -30,6 +30,8 @@ from flask import Blueprint, Flask, current_app, flash, jsonify, redirect, rende
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from indexer import ArkivError
+
 from .accounts import Accounts, AccountError, normalize_name, users_file
 
 bp = Blueprint("auth", __name__)
@@ -40,6 +42,7 @@ login_manager.login_message = "Logga in som samordnare för att göra ändringar
 login_manager.login_message_category = "info"
 
 SECRET_SUFFIX = "-secret-key"
+MIN_SECRET_BYTES = 32
 SESSION_HOURS = 12  # from signing in, however often the session is used
 SIGNED_IN_AT = "signed_in_at"
 # Failures allowed per (account, address) and per address within the window.
@@ -109,14 +112,34 @@ def secret_key_file(archive: Path, configured: str | None = None) -> Path:
     return archive.parent / f"{archive.name}{SECRET_SUFFIX}"
 
 
-def load_or_create_secret(path: Path) -> str:
-    """The key in `path`; made (random, 0600, never overwritten) when there is none yet."""
+class SecretKeyError(ArkivError, ValueError):
+    """The secret key that signs sessions is too short to keep them from being forged."""
+
+
+def check_secret(key: str, where: str) -> str:
+    """The key, or SecretKeyError when it is shorter than MIN_SECRET_BYTES."""
+    if len(key.encode("utf-8")) < MIN_SECRET_BYTES:
+        raise SecretKeyError(
+            f"the secret key in {where} has {len(key.encode('utf-8'))} bytes; at least {MIN_SECRET_BYTES} "
+            "are needed, or anyone could forge a coordinator's session. Remove it to have one made, or set "
+            "a long random one (python -c 'import secrets; print(secrets.token_hex(32))')")
+    return key
+
+
+def load_or_create_secret(path: Path, warn=None) -> str:
+    """The key in `path`; made (random, 0600, never overwritten) when there is none yet.
+
+    A key too short to trust is refused, not replaced: someone wrote it by hand.
+    """
     try:
-        key = path.read_text(encoding="ascii").strip()
-        if len(key) >= 32:
-            return key
+        key = path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         pass
+    else:
+        mode = path.stat().st_mode
+        if mode & 0o077 and warn:
+            warn(f"{path} can be read by other users (mode {mode & 0o777:o}): chmod 600 it")
+        return check_secret(key, str(path))
     key = secrets.token_hex(32)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
@@ -130,7 +153,7 @@ def load_or_create_secret(path: Path) -> str:
         os.link(tmp, path)  # two processes starting at once: the first key wins
     except FileExistsError:
         os.unlink(tmp)
-        return path.read_text(encoding="ascii").strip()
+        return check_secret(path.read_text(encoding="utf-8").strip(), str(path))
     os.unlink(tmp)
     return key
 
@@ -259,9 +282,11 @@ def init_auth(app: Flask, archive: Path) -> None:
     users = users_file(archive, app.config.get("ARKIV_USERS"))
     app.extensions["arkiv-accounts"] = Accounts(users)
     app.extensions["arkiv-throttle"] = LoginThrottle()
-    if not app.config.get("SECRET_KEY"):
+    if app.config.get("SECRET_KEY"):
+        check_secret(str(app.config["SECRET_KEY"]), "SECRET_KEY ($ARKIV_SECRET_KEY)")
+    else:
         app.config["SECRET_KEY"] = load_or_create_secret(
-            secret_key_file(archive, app.config.get("ARKIV_SECRET_KEY_FILE")))
+            secret_key_file(archive, app.config.get("ARKIV_SECRET_KEY_FILE")), warn=app.logger.warning)
     secure = _truthy(app.config.get("ARKIV_SECURE_COOKIES"))
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,

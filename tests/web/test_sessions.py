@@ -107,3 +107,52 @@ def test_next_with_control_characters_goes_home(coord, target):
                                     "next": target})
     assert r.status_code == 302 and "X-Injected" not in r.headers
     assert r.headers["Location"] in ("/", target) and "\n" not in r.headers["Location"]
+
+
+# -- the secret key that signs the sessions ------------------------------------------------
+def _app(coord, **config):
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "ARKIV_ARCHIVE": str(coord.archive), "ARKIV_INDEX": str(coord.tiny.index_dir),
+                       **config})
+
+
+@pytest.mark.parametrize("written", ["abc", "", "  \n", "x" * 31])
+def test_a_hand_written_short_key_is_refused_not_used(tmp_path, written):
+    (tmp_path / "a").mkdir()
+    coord = build(tmp_path / "a")
+    key_file = tmp_path / "kort-nyckel"
+    key_file.write_text(written)
+    key_file.chmod(0o600)
+    with pytest.raises(auth.SecretKeyError, match="at least 32"):
+        _app(coord, ARKIV_SECRET_KEY_FILE=str(key_file))
+    assert key_file.read_text() == written  # refused, not replaced behind the writer's back
+
+
+def test_a_short_configured_key_is_refused(tmp_path):
+    coord = build(tmp_path)
+    with pytest.raises(auth.SecretKeyError):
+        _app(coord, SECRET_KEY="hemligt")
+
+
+def test_a_key_file_others_can_read_is_warned_about(tmp_path, caplog):
+    (tmp_path / "a").mkdir()
+    coord = build(tmp_path / "a")
+    key_file = tmp_path / "nyckel"
+    key_file.write_text("k" * 64)
+    key_file.chmod(0o644)
+    app = _app(coord, ARKIV_SECRET_KEY_FILE=str(key_file))
+    assert app.config["SECRET_KEY"] == "k" * 64
+    assert any("chmod 600" in r.getMessage() for r in caplog.records)
+
+
+def test_serve_says_why_it_will_not_start_with_a_short_key(tmp_path, capsys, monkeypatch):
+    from webapp import cli
+
+    (tmp_path / "a").mkdir()
+    coord = build(tmp_path / "a")
+    key_file = tmp_path / "nyckel"
+    key_file.write_text("abc")
+    monkeypatch.setenv("ARKIV_SECRET_KEY_FILE", str(key_file))
+    code = cli.main(["serve", "--archive", str(coord.archive), "--index", str(coord.tiny.index_dir)])
+    assert code == 2 and "at least 32" in capsys.readouterr().err
