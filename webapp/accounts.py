@@ -54,7 +54,13 @@ def users_file(archive: Path, configured: str | os.PathLike | None = None) -> Pa
 
 
 def normalize_name(name: str) -> str:
-    return unicodedata.normalize("NFC", name.strip()).casefold()
+    """NFKC and case-folded: ｆｕｌｌｗｉｄｔｈ, ligatures and case do not make another name."""
+    return unicodedata.normalize("NFKC", name.strip()).casefold()
+
+
+def scripts(name: str) -> set[str]:
+    """The writing systems of a name's letters (LATIN, CYRILLIC, GREEK, …)."""
+    return {unicodedata.name(ch, "UNKNOWN").split()[0] for ch in name if ch.isalpha()}
 
 
 def check_password(password: str) -> None:
@@ -114,6 +120,10 @@ class Accounts:
         name = normalize_name(name)
         if not NAME.match(name):
             raise AccountError(f"'{name}' is not a usable name: 2-64 letters, digits, '.', '_', '-' or '@'")
+        if len(scripts(name)) > 1:
+            # A Cyrillic а in "аnna" looks like anna on every screen, in the audit log too.
+            raise AccountError(f"'{name}' mixes letters of {' and '.join(sorted(scripts(name))).lower()} "
+                               "writing: use letters of one alphabet")
         check_password(password)
         with self._lock:
             accounts = self._read()

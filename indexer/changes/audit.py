@@ -8,9 +8,9 @@ is skipped when reading.
 from __future__ import annotations
 
 import fcntl
-import getpass
 import json
 import os
+import pwd
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -54,11 +54,15 @@ class Change:
 
 
 def cli_user() -> str:
-    """Who runs a command, as the audit log names them: `cli:<login name>`."""
+    """Who runs a command, as the audit log names them: `cli:<user name>` of the process's user id.
+
+    Not $LOGNAME or $USER, which anyone can set to another coordinator's name.
+    """
+    uid = os.getuid()
     try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no login name (a container without a passwd entry)
-        return "cli:okänd"
+        return f"cli:{pwd.getpwuid(uid).pw_name}"
+    except KeyError:  # no passwd entry (a container): the number is still who it was
+        return f"cli:uid-{uid}"
 
 
 def audit_path(archive: Path) -> Path:

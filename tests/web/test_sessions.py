@@ -156,3 +156,37 @@ def test_serve_says_why_it_will_not_start_with_a_short_key(tmp_path, capsys, mon
     monkeypatch.setenv("ARKIV_SECRET_KEY_FILE", str(key_file))
     code = cli.main(["serve", "--archive", str(coord.archive), "--index", str(coord.tiny.index_dir)])
     assert code == 2 and "at least 32" in capsys.readouterr().err
+
+
+# -- names people can tell apart -------------------------------------------------------------
+@pytest.mark.parametrize("name", ["\u0430nna", "ann\u03b1", "pa\u0443l"])
+def test_a_name_mixing_alphabets_is_refused(tmp_path, name):
+    from webapp.accounts import AccountError, users_file
+
+    store = Accounts(users_file(tmp_path / "arkiv"))
+    store.add("anna", PASSWORD)
+    with pytest.raises(AccountError, match="one alphabet"):
+        store.add(name, PASSWORD)
+    assert store.names() == ["anna"]
+
+
+def test_names_are_one_whatever_their_width_or_case(tmp_path):
+    from webapp.accounts import AccountError, users_file
+
+    store = Accounts(users_file(tmp_path / "arkiv"))
+    assert store.add("Åsa.Berg", PASSWORD) == "åsa.berg"
+    for same in ("ÅSA.BERG", "\uff21\u030a\uff53\uff41.berg"):  # fullwidth letters, a combining ring
+        with pytest.raises(AccountError, match="already"):
+            store.add(same, PASSWORD)
+    assert store.verify("ÅSA.BERG", PASSWORD) is not None
+
+
+def test_the_cli_is_logged_as_the_process_user_not_logname(monkeypatch):
+    import os
+    import pwd
+
+    from indexer import cli_user
+
+    monkeypatch.setenv("LOGNAME", "anna")
+    monkeypatch.setenv("USER", "anna")
+    assert cli_user() == f"cli:{pwd.getpwuid(os.getuid()).pw_name}"
