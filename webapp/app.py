@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from indexer import ArkivError, ConfigError, IndexMissing, IndexUnavailable, resolve_archive, resolve_index
 
@@ -34,6 +35,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     archive = resolve_archive(_str(app.config["ARKIV_ARCHIVE"]))
     index_dir = resolve_index(_str(app.config["ARKIV_INDEX"]), archive)
     init_archive(app, archive, index_dir)
+    # No redirects built from the Host header a client sent (Werkzeug's slash merging
+    # answered Host: evil.example with a 308 to it); TRUSTED_HOSTS refuses other hosts.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
+    # $ARKIV_TRUSTED_HOSTS arrives as Flask's own TRUSTED_HOSTS: "a.example, b.example".
+    hosts = app.config.get("ARKIV_TRUSTED_HOSTS") or app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        hosts = [h.strip() for h in hosts.split(",") if h.strip()]
+    app.config["TRUSTED_HOSTS"] = hosts or None
     app.register_blueprint(bp)
     init_auth(app, archive)  # sign-in, CSRF on every form that changes anything
     app.register_blueprint(upload_bp)
@@ -60,6 +70,8 @@ def _register_filters(app: Flask) -> None:
 
     @app.context_processor
     def archive_context():
+        if app.config.get("ARKIV_PRIVATE") and not current_user.is_authenticated:
+            return {"archive_config": None}  # private: nothing of arkiv.toml before signing in
         try:
             config = get_index(app).config
         except ArkivError:
@@ -97,6 +109,12 @@ def _register_errors(app: Flask) -> None:
         return _error(503, "Arkivet kan inte läsas",
                       "Arkivets inställningsfil arkiv.toml saknas eller är felaktig.",
                       "Kontrollera arkiv.toml i arkivmappen och ladda sedan om sidan.")
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(e):
+        # No page: every link on one is built for a host this site is not (TRUSTED_HOSTS).
+        return "Okänd värd: den här webbplatsen svarar inte på den adressen.\n", 400, \
+            {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

@@ -217,7 +217,8 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    names_exist = bool(_names())
+    # A private site does not say whether it has any account before one signs in.
+    names_exist = current_app.config["ARKIV_PRIVATE"] or bool(_names())
     next_url = _safe_next(request.values.get("next"))
     error = None
     status = 200

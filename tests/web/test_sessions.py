@@ -190,3 +190,32 @@ def test_the_cli_is_logged_as_the_process_user_not_logname(monkeypatch):
     monkeypatch.setenv("LOGNAME", "anna")
     monkeypatch.setenv("USER", "anna")
     assert cli_user() == f"cli:{pwd.getpwuid(os.getuid()).pw_name}"
+
+
+# -- what the site says before anyone signs in ---------------------------------------------
+@pytest.mark.parametrize("url", ["//groups//naturvard", "/groups/naturvard/", "//", "/documents//x"])
+def test_no_redirect_is_built_from_the_host_header(coord, url):
+    r = coord.app.test_client().get(url, headers={"Host": "evil.example"})
+    assert "evil.example" not in r.headers.get("Location", "")
+
+
+def test_trusted_hosts_refuse_another_host(tmp_path):
+    coord = build(tmp_path, ARKIV_TRUSTED_HOSTS="arkiv.example, localhost")
+    client = coord.app.test_client()
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/", headers={"Host": "arkiv.example"}).status_code == 200
+
+
+def test_a_private_site_names_nothing_of_the_archive_before_sign_in(tmp_path):
+    coord = build(tmp_path, ARKIV_PRIVATE="true")
+    client = coord.app.test_client()
+    for url in ("/login", "/finns-inte", "/static/finns-inte.css"):
+        page = client.get(url).get_data(as_text=True)
+        for secret in ("Testnätverket", "Naturvårdsgruppen", "Miljöstrategigruppen"):
+            assert secret not in page, (url, secret)
+    (tmp_path / "tom").mkdir()
+    empty = build(tmp_path / "tom", ARKIV_PRIVATE="true")
+    Accounts(empty.app.extensions["arkiv-accounts"].path).remove(NAME)
+    assert "arkiv user add" not in empty.app.test_client().get("/login").get_data(as_text=True)
+    sign_in(client)
+    assert "Naturvårdsgruppen" in client.get("/").get_data(as_text=True)
