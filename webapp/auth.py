@@ -30,9 +30,10 @@ from flask import Blueprint, Flask, current_app, flash, jsonify, redirect, rende
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from indexer import ArkivError
+from indexer import ArkivError, Change, record_change
 
-from .accounts import Accounts, AccountError, normalize_name, users_file
+from .accounts import MAX_PASSWORD, MIN_PASSWORD, Accounts, AccountError, normalize_name, users_file
+from .archive import archive_dir
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -249,6 +250,41 @@ def login():
                 return redirect(next_url or url_for("web.search"))
     return render_template("login.html", error=error, name=name, next_url=next_url,
                            names_exist=names_exist), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def password():
+    """A coordinator changes their own password: the old one, the new one twice."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    error = field = None
+    status = 200
+    if request.method == "POST":
+        name, address = current_user.name, request.remote_addr or "?"
+        old, new, again = (request.form.get(k, "") for k in ("old", "new", "again"))
+        throttle: LoginThrottle = current_app.extensions["arkiv-throttle"]
+        wait = throttle.attempt(name, address)  # guessing the old password here is signing in
+        if wait:
+            error, field, status = "För många felaktiga försök. Vänta en stund och försök igen.", "old", 429
+        elif accounts().verify(name, old) is None:
+            error, field, status = "Det nuvarande lösenordet stämmer inte.", "old", 400
+        else:
+            throttle.succeeded(name, address)
+            if new != again:
+                error, field, status = "De två nya lösenorden är olika.", "new", 400
+            elif not MIN_PASSWORD <= len(new) <= MAX_PASSWORD:
+                error, field, status = (f"Det nya lösenordet måste ha {MIN_PASSWORD}–{MAX_PASSWORD} tecken.",
+                                        "new", 400)
+            else:
+                accounts().set_password(name, new)  # the stamp changes: every other session ends
+                account = accounts().get(name)
+                signed_in_at = session.get(SIGNED_IN_AT)
+                login_user(Coordinator(account.name, account.stamp))  # this one goes on
+                session[SIGNED_IN_AT] = signed_in_at
+                record_change(archive_dir(), Change("user-passwd", name, file=name, detail={"from": "web"}))
+                flash("Lösenordet är bytt. Du är utloggad överallt annars.", "info")
+                return redirect(url_for("web.search"))
+    return render_template("password.html", error=error, error_field=field, min_length=MIN_PASSWORD), status
 
 
 def _names() -> list[str]:

@@ -114,3 +114,28 @@ def test_coordinator_uploads_a_meeting(page, coord, axe_source):
     page.goto("/?q=blåmusslor")
     assert "3 dokument" in page.locator("#traffar-rubrik").inner_text()
     assert [a["what"] for a in coord.audit()] == ["meeting", "upload", "upload", "upload"]
+
+
+def test_coordinator_changes_their_password(page, coord, axe_source):
+    page.goto("/login")
+    page.get_by_label("Användarnamn").fill(NAME)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("link", name="Byt lösenord").click()
+    assert axe_violations(page, axe_source) == []
+    page.get_by_label("Nuvarande lösenord").fill("inte det gamla lösenordet")
+    page.get_by_label("Nytt lösenord", exact=True).fill("ett alldeles nytt lösenord")
+    page.get_by_label("Nytt lösenord igen").fill("ett alldeles nytt lösenord")
+    page.get_by_role("button", name="Byt lösenord").click()
+    assert "stämmer inte" in page.locator("#fel").inner_text()
+    assert page.get_by_label("Nuvarande lösenord").get_attribute("aria-invalid") == "true"
+    assert axe_violations(page, axe_source) == []  # the page with its error
+    page.get_by_label("Nuvarande lösenord").fill(PASSWORD)
+    page.get_by_label("Nytt lösenord", exact=True).fill("ett alldeles nytt lösenord")
+    page.get_by_label("Nytt lösenord igen").fill("ett alldeles nytt lösenord")
+    page.get_by_role("button", name="Byt lösenord").click()
+    assert "Lösenordet är bytt" in page.locator(".flashes").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/account/password")
+    page.screenshot(path=str(coord.archive.parent / "losenord-telefon.png"), full_page=True)
+    assert axe_violations(page, axe_source) == []

@@ -219,3 +219,56 @@ def test_a_private_site_names_nothing_of_the_archive_before_sign_in(tmp_path):
     assert "arkiv user add" not in empty.app.test_client().get("/login").get_data(as_text=True)
     sign_in(client)
     assert "Naturvårdsgruppen" in client.get("/").get_data(as_text=True)
+
+
+# -- a coordinator changes their own password ---------------------------------------------
+def change_password(client, old, new, again=None):
+    return client.post("/account/password", data={"old": old, "new": new, "again": new if again is None else again,
+                                                   "csrf_token": token(client, "/account/password")})
+
+
+def test_a_coordinator_changes_their_password_and_other_sessions_end(coord):
+    here, elsewhere = coord.app.test_client(), coord.app.test_client()
+    sign_in(here), sign_in(elsewhere)
+    page = here.get("/account/password").get_data(as_text=True)
+    assert "Nuvarande lösenord" in page and 'autocomplete="new-password"' in page
+    r = change_password(here, PASSWORD, "ett alldeles nytt lösenord")
+    assert r.status_code == 302
+    assert here.get("/upload").status_code == 200  # this session goes on
+    assert elsewhere.get("/upload").status_code == 302  # the other one has ended
+    other = coord.app.test_client()
+    assert sign_in(other).status_code == 401
+    assert sign_in(other, password="ett alldeles nytt lösenord").status_code == 302
+    assert coord.audit()[-1]["what"] == "user-passwd" and coord.audit()[-1]["who"] == NAME
+
+
+@pytest.mark.parametrize("old, new, again, says", [
+    ("fel gammalt lösenord", "ett alldeles nytt lösenord", None, "stämmer inte"),
+    (PASSWORD, "ett alldeles nytt lösenord", "ett annat nytt lösenord", "olika"),
+    (PASSWORD, "kort", None, "10"),
+])
+def test_a_password_change_that_cannot_be_made_changes_nothing(coord, old, new, again, says):
+    client = coord.app.test_client()
+    sign_in(client)
+    before = Accounts(coord.app.extensions["arkiv-accounts"].path).get(NAME).hash
+    r = change_password(client, old, new, again)
+    assert r.status_code == 400 and says in r.get_data(as_text=True)
+    assert Accounts(coord.app.extensions["arkiv-accounts"].path).get(NAME).hash == before
+    assert client.get("/upload").status_code == 200
+
+
+def test_guessing_the_old_password_is_throttled_like_signing_in(coord):
+    client = coord.app.test_client()
+    sign_in(client)
+    codes = [change_password(client, f"gissning {n}", "ett alldeles nytt lösenord").status_code for n in range(7)]
+    assert codes[-1] == 429 and codes.count(400) <= auth.MAX_FAILURES_ACCOUNT
+
+
+def test_the_password_page_needs_a_signed_in_coordinator_and_a_token(coord):
+    client = coord.app.test_client()
+    assert client.get("/account/password").status_code == 302
+    sign_in(client)
+    r = client.post("/account/password", data={"old": PASSWORD, "new": "ett alldeles nytt lösenord",
+                                                "again": "ett alldeles nytt lösenord"})
+    assert r.status_code == 400  # no CSRF token
+    assert sign_in(coord.app.test_client()).status_code == 302  # unchanged
