@@ -502,9 +502,23 @@ def test_partial_and_limit_statuses_are_stored_and_listed(tiny, monkeypatch):
     ("nul\x00byte.txt", "nulbyte.txt"),
     ("  .dold.pdf", "dold.pdf"),
     ("Miljömål: 2030?.pdf", "Miljömål_ 2030_.pdf"),
+    ("faktura\u202egpj.exe", "fakturagpj.exe"),
+    ("\u2066dold\u2069.pdf", "dold.pdf"),
+    ("etc\u2215passwd.txt", "etc_passwd.txt"),
+    ("a\uff0fb\u2044c.pdf", "a_b_c.pdf"),
 ])
 def test_safe_filename_drops_paths_and_control_characters(given, kept):
     assert safe_filename(given) == kept
+
+
+@pytest.mark.parametrize("name", ["å" * 200 + ".pdf", "ä" * 300, "ö" * 120 + "." + "x" * 40, "€" * 100 + ".docx"])
+def test_a_long_name_is_cut_to_fit_the_file_system(tmp_path, name):
+    kept = safe_filename(name)
+    assert len(kept.encode("utf-8")) <= 240 and kept[:3] == name[:3]
+    if name.endswith((".pdf", ".docx")):
+        assert kept.endswith(name[name.rindex("."):])
+    (tmp_path / kept).write_text("x")
+    (tmp_path / (kept + ".toml")).write_text("x")  # room for its sidecar too
 
 
 @pytest.mark.parametrize("given", ["..", "/", "\x01\x02", "data.toml"])

@@ -137,7 +137,7 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(e):
         limit = app.config.get("MAX_CONTENT_LENGTH")
-        size = f" Gränsen är {limit // (1024 * 1024)} MB per uppladdning." if limit else ""
+        size = f" Gränsen är {formatting.file_size(limit)} per uppladdning." if limit else ""
         return _error(413, "Filerna är för stora",
                       f"Det du försökte ladda upp är för stort för att tas emot.{size} Ingenting sparades.",
                       "Ladda upp färre filer åt gången, eller gör filerna mindre.")

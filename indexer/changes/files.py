@@ -65,14 +65,35 @@ def check_labels(config: ArchiveConfig, group: str | None = None, kind: str | No
         raise ChangeError(problem)
 
 
+# A file system allows 255 bytes a name; this leaves room for ".toml" (the sidecar)
+# and "-9999" (a free name beside a taken one).
+MAX_NAME_BYTES = 240
+# Bidirectional controls make "gpj.exe" look like "exe.jpg"; look-alike slashes make
+# a name look like a path.  Neither belongs in an archived name.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SLASHES = re.compile("[\u2044\u2215\u29f8\u29f9\uff0f\uff3c\u2216\u29f5]")
+
+
 def safe_filename(name: str) -> str:
-    """Keep a file name's letters (å/ä/ö included); drop path parts and control characters."""
+    """Keep a file name's letters (å/ä/ö included); drop path parts, control and bidi characters."""
     name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name)
-    name = re.sub(r'[<>:"|?*]', "_", name).strip().lstrip(".")
+    name = _BIDI.sub("", re.sub(r"[\x00-\x1f\x7f]", "", name))
+    name = re.sub(r'[<>:"|?*]', "_", _SLASHES.sub("_", name)).strip().lstrip(".")
     if not name or name.lower().endswith(".toml"):
         raise AddError(f"'{name or '(empty)'}' is not a usable file name")
-    return name[:200]
+    return _shortened(name)
+
+
+def _shortened(name: str) -> str:
+    """`name` cut to MAX_NAME_BYTES of UTF-8, its extension kept."""
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        stem, ext = name, ""
+    tail = f".{ext}" if ext else ""
+    room = MAX_NAME_BYTES - len(tail.encode("utf-8"))
+    return stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip() + tail
 
 
 def relative_id(archive: Path, path: Path) -> str:

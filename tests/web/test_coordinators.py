@@ -294,6 +294,15 @@ def test_oversize_request_is_a_swedish_413_page(tmp_path):
     sign_in(client)
     r = upload(client, [("stor.txt", b"lupin " * 1000)], date="2024-03-14")
     assert r.status_code == 413 and "Filerna är för stora" in r.get_data(as_text=True)
+    assert "Gränsen är 2,0 kB" in r.get_data(as_text=True)  # not "0 MB"
+
+
+def test_a_long_multibyte_name_is_shortened_not_a_500(coord, signed_in):
+    name = "åäöÅÄÖ" * 34 + ".txt"  # 208 characters, 412 bytes: over the 255 a file system allows
+    url, html = review(signed_in, upload(signed_in, [(name, "Protokoll om ängar och åar.".encode())], meeting=LERUM))
+    assert signed_in.post(url, data=review_fields(html)).status_code == 200
+    (saved,) = [p for p in (coord.archive / LERUM).iterdir() if p.name.startswith("åäö")]
+    assert len(saved.name.encode()) <= 240 and saved.suffix == ".txt"
 
 
 @pytest.mark.parametrize("name, saved", [
