@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 
-from indexer import BadRequest, SearchRequest
+from indexer import READ_STATUSES, BadRequest, SearchRequest
 
 from . import formatting, params
 from .archive import checked_id, get_index
@@ -144,10 +144,13 @@ def document(doc_id: str):
 def file(doc_id: str):
     index = get_index()
     path = index.file_path(checked_id(doc_id))
-    if path is None:
+    doc = index.document(doc_id) if path is not None else None
+    if doc is None:
         abort(404)
     ext = path.suffix.lower().lstrip(".")
-    inline = ext in INLINE_TYPES and request.args.get("download") != "1"
+    # Shown in the browser only what was read as that format; anything else is a download.
+    readable = doc.format == ext and doc.status in READ_STATUSES
+    inline = ext in INLINE_TYPES and readable and request.args.get("download") != "1"
     mimetype = INLINE_TYPES.get(ext) or MIMETYPES.get(ext) or "application/octet-stream"
     response = send_file(path, mimetype=mimetype, as_attachment=not inline,
                          download_name=doc_id.rsplit("/", 1)[-1], conditional=True, max_age=0)

@@ -278,7 +278,11 @@ def content_format(path: Path) -> str | None:
         return None
     if found.format is None:
         return None
-    if PDF_MAGIC in head[:PDF_HEADER_WINDOW] or head.startswith(ZIP_MAGICS) or head.startswith(OLE_MAGIC):
+    if found.format == "pdf":
+        # A new file is a PDF only when it starts as one: "%PDF-" somewhere in the first
+        # KiB would make an HTML or SVG page a "PDF" served to browsers as one.
+        return "pdf" if head.lstrip(b"\xef\xbb\xbf \t\r\n\x00").startswith(PDF_MAGIC) else None
+    if head.startswith(ZIP_MAGICS) or head.startswith(OLE_MAGIC):
         return found.format
     if found.format == "text" and looks_like_text(head):
         return "text"

@@ -321,6 +321,29 @@ def test_file_pdf_inline(client, web_archive):
         assert "default-src 'none'" in download.headers["Content-Security-Policy"]
 
 
+def test_a_pdf_that_could_not_be_read_is_a_download_only(client, web_archive):
+    from web_archive import BROKEN
+
+    assert BROKEN.endswith(".pdf")
+    with client.get(f"/files/{BROKEN}") as r:
+        assert r.status_code == 200 and r.headers["Content-Disposition"].startswith("attachment")
+        assert "default-src 'none'" in r.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("head, fmt", [
+    (b"%PDF-1.7\n", "pdf"),
+    (b"\xef\xbb\xbf%PDF-1.4\n", "pdf"),
+    (b"<html><body>" + b" " * 100 + b"%PDF-1.4 <script>alert(1)</script>", None),
+    (b"<svg xmlns='http://www.w3.org/2000/svg'><!-- %PDF-1.4 --></svg>", None),
+])
+def test_a_new_file_is_a_pdf_only_when_it_starts_as_one(tmp_path, head, fmt):
+    from indexer.extract import content_format
+
+    path = tmp_path / "poly.html.pdf"
+    path.write_bytes(head + b"\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+    assert content_format(path) == fmt
+
+
 @pytest.mark.parametrize("name, mimetype", [
     ("minnesanteckningar.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ("skogsstyrelsen-nyckelbiotoper.pptx",
