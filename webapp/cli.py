@@ -27,11 +27,16 @@ def serve_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _ensure_index(archive, index_dir) -> None:
-    """Build the index first when there is none, so a fresh checkout serves the sample archive."""
+    """Build the index first when there is none, so a fresh checkout serves the sample archive.
+
+    The index opened for the check is closed again, not left to the garbage collector: a
+    server that forks workers after this must not hand them its open index files.
+    """
     from indexer import IndexMissing, IndexSettings, IndexUnavailable, SearchIndex, update_index
 
+    index = SearchIndex(archive, index_dir)
     try:
-        SearchIndex(archive, index_dir).documents()
+        index.documents()
         return
     except IndexMissing:
         print(f"No index in {index_dir} yet: indexing {archive} first…", file=sys.stderr)
@@ -39,6 +44,8 @@ def _ensure_index(archive, index_dir) -> None:
         print(f"arkiv: {e}", file=sys.stderr)
         print("Serving anyway: the pages will say so until the index is rebuilt.", file=sys.stderr)
         return
+    finally:
+        index.close()
     report = update_index(IndexSettings(archive=archive, index_dir=index_dir))
     print(f"Indexed {len(report.added)} document(s).", file=sys.stderr)
     if report.failed:
