@@ -153,8 +153,9 @@ SERVE_DESCRIPTION = (
     f"worker that hangs is replaced, and so is each worker after about {serving.MAX_REQUESTS:,} "
     "requests. Every worker answers from the newest committed index after `arkiv index`, without a "
     f"restart. Where there is no fork (Windows), or with --server waitress, one process serves with "
-    f"{serving.WAITRESS_THREADS} threads. The index is built first when there is none. Ctrl+C stops "
-    f"at once; SIGTERM lets open requests finish (up to {serving.GRACEFUL_TIMEOUT} s)."
+    f"{serving.WAITRESS_THREADS} threads. The index is built first when there is none. Ctrl+C or "
+    f"SIGTERM stops it in a second or two, once open requests are answered (at most "
+    f"{serving.GRACEFUL_TIMEOUT} s)."
 )
 
 COMMANDS = (

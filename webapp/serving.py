@@ -90,7 +90,11 @@ def choose_server(asked: str, workers: int | None) -> str:
 
 
 def gunicorn_settings(site: Site, workers: int) -> dict:
-    """gunicorn's settings for `site`, named as in gunicorn's documentation."""
+    """gunicorn's settings for `site`, named as in gunicorn's documentation.
+
+    The worker class, gunicorn's threaded gthread worker with safer signal handlers, is
+    webapp/prefork.py's Worker.
+    """
     def ready(arbiter) -> None:  # the port is bound: say where the site is
         noun = "worker process" if workers == 1 else "worker processes"
         print(site.startup_line(f"{workers} {noun}"), file=sys.stderr)
@@ -98,7 +102,6 @@ def gunicorn_settings(site: Site, workers: int) -> dict:
     return {
         "bind": [site.address],
         "workers": workers,
-        "worker_class": "gthread",
         "threads": THREADS,
         "timeout": TIMEOUT,
         "graceful_timeout": GRACEFUL_TIMEOUT,
