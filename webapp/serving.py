@@ -28,8 +28,9 @@ KEEPALIVE = 5  # s an idle keep-alive connection is kept open
 # not restart together: whatever a long-lived worker has accumulated is given back.
 MAX_REQUESTS = 10_000
 MAX_REQUESTS_JITTER = 1_000
-# The longest request line gunicorn bounds (its default is 4094): a search URL with many
-# facet values chosen, each percent-encoded with å/ä/ö, can pass 4 kB.
+# The longest request line gunicorn bounds (its default is 4094). Every facet value of the
+# sample archive chosen at once is a 1 kB line, but themes are the network's own data, a
+# pasted query can be long, and each å/ä/ö is 6 bytes percent-encoded.
 LIMIT_REQUEST_LINE = 8190
 LIMIT_REQUEST_FIELDS = 100
 LIMIT_REQUEST_FIELD_SIZE = 8190

@@ -380,7 +380,7 @@ def test_two_workers_answer_and_both_see_a_new_commit(tmp_path):
 
 
 @needs_linux
-def test_ctrl_c_stops_master_and_worker(tmp_path):
+def test_one_worker_keeps_the_url_checks_and_limits_and_stops_on_ctrl_c(tmp_path):
     pytest.importorskip("gunicorn", reason="gunicorn is not installed")
     tiny = TinyArchive(tmp_path)
     tiny.write("naturvard/2024-01-01/anteckningar.txt", "Om lupin.")
@@ -390,6 +390,10 @@ def test_ctrl_c_stops_master_and_worker(tmp_path):
         workers = server.wait_for_workers(1)
         worker, status, _ = _ask(server.port, "/documents/naturvard%2f..%2f..%2fetc%2fpasswd", workers)
         assert status == 404 and worker in workers  # the encoded-separator check sees gunicorn's RAW_URI
+        long_query = "/api/search?q=" + "%C3%A5" * 1000  # å a thousand times: a 6 kB request line
+        assert _ask(server.port, long_query, workers)[1] == 200
+        # Past the request-line limit: refused before the app sees it (400 from gunicorn 23, 414 later).
+        assert _ask(server.port, long_query * 2, workers)[1] in (400, 414)
         assert server.stop(signal.SIGINT) == 0, server.output()
         assert _gone(workers | {server.proc.pid}) == set()
         assert "Traceback" not in server.output()
