@@ -80,10 +80,13 @@ def cmd_serve(args) -> int:
     _ensure_index(archive, index_dir)
     site = serving.Site(archive, index_dir, args.host, args.port)
     if server == "gunicorn":
+        from .app import create_app
         from .prefork import serve
 
-        # The master makes no app: each worker makes its own. This is the file their apps read.
-        _say_accounts(Accounts(users_file(archive, os.environ.get("ARKIV_USERS"))))
+        # The workers make their own apps after the fork; one made here first checks the
+        # settings they will read (a secret key too short to trust stops here, saying why,
+        # not in every worker) and makes the key file once. It opens no index.
+        _say_accounts(create_app(site.app_config()).extensions["arkiv-accounts"])
         return serve(site, args.workers or serving.cores())
     return _serve_waitress(site)
 
