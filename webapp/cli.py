@@ -74,28 +74,28 @@ def _say_accounts(users: Accounts) -> None:
 
 
 def cmd_serve(args) -> int:
+    from .app import create_app
+
     archive = resolve_archive(args.archive)
     index_dir = resolve_index(args.index, archive)
     server = serving.choose_server(args.server, args.workers)
     _ensure_index(archive, index_dir)
     site = serving.Site(archive, index_dir, args.host, args.port)
-    if server == "gunicorn":
-        from .app import create_app
-        from .prefork import serve
-
-        # The workers make their own apps after the fork; one made here first checks the
-        # settings they will read (a secret key too short to trust stops here, saying why,
-        # not in every worker) and makes the key file once. It opens no index.
-        _say_accounts(create_app(site.app_config()).extensions["arkiv-accounts"])
-        return serve(site, args.workers or serving.cores())
-    return _serve_waitress(site)
-
-
-def _serve_waitress(site: serving.Site) -> int:
-    from .app import create_app
-
+    # The app waitress serves; for gunicorn, the master's check before it forks: a setting that
+    # cannot work (the secret key's folder, say) is one clear line here rather than a traceback
+    # from every worker, and the secret key is made once. It opens no index (a first search
+    # does), and each worker makes an app of its own.
     app = create_app(site.app_config())
     _say_accounts(app.extensions["arkiv-accounts"])
+    if server == "gunicorn":
+        from .prefork import serve
+
+        del app
+        return serve(site, args.workers or serving.cores())
+    return _serve_waitress(site, app)
+
+
+def _serve_waitress(site: serving.Site, app) -> int:
     print(site.startup_line(), file=sys.stderr)
     try:
         import waitress

@@ -52,7 +52,7 @@ class Prefork(BaseApplication):
 
 
 def serve(site: Site, workers: int) -> int:
-    """Run the master until it is stopped (SIGINT/Ctrl+C at once, SIGTERM gracefully)."""
+    """Run the master until SIGINT (Ctrl+C) or SIGTERM stops it and its workers; its exit code."""
     try:
         Prefork(site, workers).run()
     except SystemExit as e:  # gunicorn's master ends with sys.exit: 0 when stopped, else why not

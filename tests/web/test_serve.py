@@ -157,6 +157,16 @@ def test_each_worker_loads_its_own_app(forked, web_archive):
     assert second.extensions["arkiv"]._index is None  # opened on its first search, in its worker
 
 
+def test_a_setting_that_cannot_work_stops_the_master_before_it_forks(forked, web_archive, tmp_path, monkeypatch,
+                                                                     capsys):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("ARKIV_SECRET_KEY_FILE", str(tmp_path / "a-file" / "key"))
+    assert cli.main(_args(web_archive)) == 1
+    assert forked == []
+    err = capsys.readouterr().err
+    assert err.startswith("arkiv: ") and "a-file" in err and "Traceback" not in err
+
+
 def test_gunicorn_defaults(forked, web_archive, monkeypatch):
     monkeypatch.setattr(serving, "cores", lambda: 5)
     assert cli.main(_args(web_archive)) == 0
@@ -356,6 +366,8 @@ def test_two_workers_answer_and_both_see_a_new_commit(tmp_path):
         master_files = [os.readlink(f"/proc/{server.proc.pid}/fd/{fd}")
                         for fd in os.listdir(f"/proc/{server.proc.pid}/fd")]
         assert not [f for f in master_files if f.startswith(str(tiny.index_dir))], master_files
+        # Nor a thread left over from indexing first: a process forks safely with one thread.
+        assert len(os.listdir(f"/proc/{server.proc.pid}/task")) == 1
 
         seen = _answers(server, workers, "lupin", each=5)
         assert all(len(totals) >= 5 for totals in seen.values()), {p: len(t) for p, t in seen.items()}
