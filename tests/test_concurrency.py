@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -69,3 +70,23 @@ def test_documents_and_similar_under_threads(sample_copy):
     with ThreadPoolExecutor(THREADS) as pool:
         together = dict(pool.map(look, ids * 4))
     assert together == alone
+
+
+def test_at_most_max_searchers_are_open_at_once(sample_copy, monkeypatch):
+    import indexer.search.searcher as searcher_module
+
+    ix = SearchIndex(*sample_copy, time_budget=None)
+    opened = []
+    real = searcher_module._Snapshot._open_searcher
+
+    def counting(self):
+        opened.append(self)
+        time.sleep(0.05)  # opening takes a while: every thread asks before any gives one back
+        return real(self)
+
+    monkeypatch.setattr(searcher_module._Snapshot, "_open_searcher", counting)
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(ix.search, QUERIES))
+    # The first searcher comes with the snapshot; at most MAX_SEARCHERS - 1 more are opened.
+    assert len(opened) <= searcher_module.MAX_SEARCHERS - 1
+

@@ -43,6 +43,10 @@ PHRASE_BOOST = 2.0
 MAX_PAGE = 1000
 TIME_BUDGET = 1.0  # seconds a search may take before it answers with what it has found
 BUDGET_CHECK_EVERY = 256  # documents matched or scored between looks at the clock
+# Searchers open at once per committed state.  Each holds its own copy of the readers'
+# tables (measured on 44k pages: ~170 MB anonymous memory each), so more searches at once
+# wait for one instead of opening more; a gunicorn worker runs 4 threads.
+MAX_SEARCHERS = 4
 # Spelling suggestions: candidates come from a Levenshtein automaton per word and
 # segment, which grows with the word and walks the words that share its first
 # SUGGEST_PREFIX letters (measured on 44k pages: 3-40 ms a word with two letters,
@@ -170,6 +174,7 @@ class _Snapshot:
         self.table = FacetTable(reader)
         self._idle = [first]
         self._pool_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(MAX_SEARCHERS)
         self._retired = False
         # Answers for this committed state: popular searches and paging back cost nothing.
         self.answers: OrderedDict[SearchRequest, tuple[SearchResult, int]] = OrderedDict()
@@ -186,18 +191,29 @@ class _Snapshot:
         return Searcher(reader, fromindex=self._ix)
 
     def lend(self) -> Searcher:
-        """Give this thread a searcher nobody else is reading with (give it back when done)."""
-        with self._pool_lock:
-            if self._idle:
-                return self._idle.pop()
-        return self._open_searcher()
+        """Give this thread a searcher nobody else is reading with (give it back when done).
+
+        Waits while MAX_SEARCHERS are lent out.
+        """
+        self._slots.acquire()
+        try:
+            with self._pool_lock:
+                if self._idle:
+                    return self._idle.pop()
+            return self._open_searcher()
+        except BaseException:
+            self._slots.release()
+            raise
 
     def give_back(self, searcher: Searcher) -> None:
-        with self._pool_lock:
-            if not self._retired:
-                self._idle.append(searcher)
-                return
-        searcher.close()
+        try:
+            with self._pool_lock:
+                if not self._retired:
+                    self._idle.append(searcher)
+                    return
+            searcher.close()
+        finally:
+            self._slots.release()
 
     def retire(self) -> None:
         """Close the idle searchers; those still lent out close when they come back."""
