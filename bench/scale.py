@@ -1,7 +1,7 @@
 """Where one machine ends: the regeringen.se corpus at x0.25 to x4 documents, indexed and searched.
 
     python bench/scale.py [--sizes 0.25,0.5,1,2,4] [--work DIR] [--queries N] [--clients N]
-                          [--requests N] [--keep] [--results DIR]
+                          [--requests N] [--keep] [--results DIR] [--replot]
 
 Run by hand (not in CI); needs ../shared/corpus. For each size it lays out an
 archive with `make_corpus_archive`'s layout (a group per section, a folder per
@@ -24,7 +24,11 @@ month: its `pages`, `place` and `write_config` are imported), then measures
   never-asked ones (bench/run.py's `load_run`: requests/s, p95, errors), and the
   web process's peak memory (VmHWM from /proc/<pid>/status, as run.py reads it;
   its child processes are summed in if it ever has any, and their number
-  recorded). Every answer is checked for `"partial": true` (a search that ran
+  recorded). VmHWM counts a page of a mapped file once per mapping, and each
+  searcher a search borrows maps the index's files again, so with 8 threads it
+  overstates physical memory; the server's PSS, RssAnon and RssFile are
+  therefore also sampled every 0.25 s from warm-up to the end of the load run
+  (each field's own peak). Every answer is checked for `"partial": true` (a search that ran
   past its 1 s budget answers with what it had), since a cut search bounds
   latency by the budget rather than by the index.
 
@@ -234,6 +238,20 @@ def pss_kib(pid: int) -> int:
     return 0
 
 
+def memory_kib(pid: int) -> dict[str, int]:
+    """A process's resident memory now: RssAnon and RssFile (status), Pss (smaps_rollup), in KiB."""
+    found: dict[str, int] = {}
+    try:
+        for name in ("status", "smaps_rollup"):
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                key, _, value = line.partition(":")
+                if key in ("RssAnon", "RssFile", "Pss"):
+                    found[key] = int(value.split()[0])
+    except OSError:
+        pass
+    return found
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -297,6 +315,15 @@ def serve_and_measure(archive: Path, index: Path, one: list[dict], load: list[di
                     raise SystemExit(f"arkiv serve did not start: {log.read_text()[-2000:]}")
                 time.sleep(0.2)
         ready = time.perf_counter() - t0
+        peaks: dict[str, int] = {}
+        done = threading.Event()
+
+        def sample():  # the split VmHWM cannot give: anonymous memory, mapped files, and PSS
+            while not done.wait(0.25):
+                for key, value in memory_kib(server.pid).items():
+                    peaks[key] = max(peaks.get(key, 0), value)
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         for w in WARMUP[1:]:
             fetch(f"{base}/api/search?q={urllib.parse.quote(w)}")
         rss_ready = vm_hwm_mib(server.pid)
@@ -315,9 +342,14 @@ def serve_and_measure(archive: Path, index: Path, one: list[dict], load: list[di
         many = load_run(base, clients, len(load), load)
         cpu2 = cpu_seconds(server.pid)
         many["server_cpu_ms_per_query"] = round((cpu2 - cpu1) / len(load) * 1000, 1)
+        done.set()
+        sampler.join()
         workers = [p for p in descendants(server.pid) if p != server.pid]
         web = vm_hwm_mib(server.pid) + sum(vm_hwm_mib(p) for p in workers)
         return {"ready_s": round(ready, 1), "one_client": single, "load": many, "web_peak_mib": web,
+                "web_peak_sampled_mib": {"pss": peaks.get("Pss", 0) // 1024,
+                                         "rss_anon": peaks.get("RssAnon", 0) // 1024,
+                                         "rss_file": peaks.get("RssFile", 0) // 1024},
                 "web_after_warmup_mib": rss_ready, "web_child_processes": len(workers)}
     finally:
         server.terminate()
@@ -326,7 +358,7 @@ def serve_and_measure(archive: Path, index: Path, one: list[dict], load: list[di
 
 # -- output ---------------------------------------------------------------------------
 COLUMNS = ("size", "documents", "index s", "cpu s", "index MiB", "idx peak MiB", "idx all MiB", "1c p50 ms",
-           "1c p95 ms", "1c cut", "req/s", "Nc p95 ms", "errors", "Nc cut", "web MiB", "load")
+           "1c p95 ms", "1c cut", "req/s", "Nc p95 ms", "errors", "Nc cut", "web HWM MiB", "web PSS MiB", "load")
 
 
 def row(r: dict) -> list[str]:
@@ -336,6 +368,7 @@ def row(r: dict) -> list[str]:
             f"{r['index']['peak_largest_process_mib']:,}", f"{r['index']['peak_all_processes_pss_mib']:,}",
             f"{one['p50_ms']:.0f}", f"{one['p95_ms']:.0f}", str(one["partial"]), f"{many['rps']:.1f}",
             f"{many['p95_ms']:,.0f}", str(many["errors"]), str(many["partial"]), f"{r['web_peak_mib']:,}",
+            f"{r['web_peak_sampled_mib']['pss']:,}" if "web_peak_sampled_mib" in r else "-",
             f"{r['loadavg_before']:.1f}/{r['loadavg_after']:.1f}"]
 
 
@@ -358,15 +391,17 @@ def plot(results: list[dict], clients: int, path: Path) -> None:
     def linear(key):  # what the figure would be if it grew in proportion to documents, through x1
         return [key(ref) * d / ref["documents"] for d in docs]
 
-    cut_one = [r["one_client"]["partial"] for r in results]
-    cut_many = [r["load"]["partial"] for r in results]
+    cut_one = [(r["one_client"]["partial"], r["one_client"]["queries"]) for r in results]
+    cut_many = [(r["load"]["partial"], r["load"]["requests"]) for r in results]
     panels = [  # title, series, log y, proportional reference, cut answers to mark
         ("Full index, --jobs 2 (s, log scale)", [("wall time", lambda r: r["index"]["s"])], True, True, None),
         ("Index folder on disk (MiB, log scale)", [("size", lambda r: r["index_mib"])], True, True, None),
         ("Peak memory (MiB, log scale)",
          [("indexer, largest process (ru_maxrss)", lambda r: r["index"]["peak_largest_process_mib"]),
           ("indexer, all processes (PSS sum)", lambda r: r["index"]["peak_all_processes_pss_mib"]),
-          ("web process (VmHWM)", lambda r: r["web_peak_mib"])], True, False, None),
+          ("web process (VmHWM)", lambda r: r["web_peak_mib"])]
+         + ([("web process (PSS, sampled)", lambda r: r["web_peak_sampled_mib"]["pss"])]
+            if all("web_peak_sampled_mib" in r for r in results) else []), True, False, None),
         ("One client, never-asked queries (ms, log scale)", [("p50", lambda r: r["one_client"]["p50_ms"]),
                                                             ("p95", lambda r: r["one_client"]["p95_ms"])],
          True, False, cut_one),
@@ -388,11 +423,11 @@ def plot(results: list[dict], clients: int, path: Path) -> None:
         if with_linear:
             ax.plot(docs, linear(series[0][1]), linestyle="--", color="grey", linewidth=1,
                     label=f"proportional to documents (through x{ref['size']:g})")
-        if cut and any(cut):
+        if cut and any(c for c, _ in cut):
             ys = [series[-1][1](r) for r in results]
-            for x, y, c in zip(docs, ys, cut):
+            for x, y, (c, total) in zip(docs, ys, cut):
                 if c:
-                    ax.annotate(f"{c} cut at 1 s", (x, y), textcoords="offset points", xytext=(0, 18),
+                    ax.annotate(f"{c} of {total} cut at 1 s", (x, y), textcoords="offset points", xytext=(0, 18),
                                 ha="center", fontsize=7, color="firebrick")
         ax.set_xscale("log")
         ax.xaxis.set_major_locator(FixedLocator(docs))
@@ -404,7 +439,7 @@ def plot(results: list[dict], clients: int, path: Path) -> None:
         if log_y:
             ax.set_yscale("log")
             lo, hi = ax.get_ylim()
-            ax.set_ylim(lo / 1.2, hi * 1.6)
+            ax.set_ylim(lo / 1.2, hi * 2.6)
             ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1, 2, 5)))
             ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:,.0f}" if y >= 1 else f"{y:g}"))
             ax.yaxis.set_minor_formatter(NullFormatter())
@@ -432,7 +467,12 @@ def main() -> None:
     ap.add_argument("--requests", type=int, help="requests in the load run (default: 10 per client)")
     ap.add_argument("--keep", action="store_true", help="keep each size's archive for the next run")
     ap.add_argument("--results", type=Path, default=REPO / "bench" / "results")
+    ap.add_argument("--replot", action="store_true", help="only draw scale.png again from scale.json")
     args = ap.parse_args()
+    if args.replot:
+        saved = json.loads((args.results / "scale.json").read_text())
+        plot(saved["results"], saved["settings"]["clients"], args.results / "scale.png")
+        return
     sizes = [float(s) for s in args.sizes.split(",")]
     requests = args.requests or 10 * args.clients
     work: Path = args.work
@@ -495,7 +535,8 @@ def main() -> None:
     print(f"\n{table(results)}\n\ncpu s = the indexer's user+system CPU, its reaped children included; "
           f"idx peak = largest indexer process (wait4 ru_maxrss); idx all = all indexer processes' PSS, sampled; "
           f"1c = one client, {args.queries} queries; Nc = {args.clients} clients, "
-          f"{requests} requests; cut = answers past the 1 s search budget (\"partial\"); load = 1-min load "
+          f"{requests} requests; cut = answers past the 1 s search budget (\"partial\"); web HWM = VmHWM; "
+          f"web PSS = the server's PSS, sampled; load = 1-min load "
           f"average before/after\nwrote {args.results / 'scale.json'} and scale.png "
           f"({meta['total_minutes']} min)")
 
