@@ -17,12 +17,50 @@ import re
 import shutil
 import sys
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("ARKIV_SHARED", REPO.parent / "shared")) / "corpus" / "regeringen-se.tar.gz"
 # ./<section>[/<subsection>]/<YYYY>/<MM>/<name>.md; a few pages have no year/month.
 PATH = re.compile(r"^\./([a-z0-9-]+)/(?:([a-z0-9-]+)/)?(\d{4})/(\d{1,3})/(.+\.md)$")
+
+
+def place(member_name: str) -> tuple[str, str] | None:
+    """The group (section) and archive-relative path of one tar member, or None for a non-page."""
+    if not member_name.endswith(".md"):
+        return None
+    m = PATH.match(member_name)
+    if m:
+        section, sub, year, month, name = m.groups()
+        month = month if 1 <= int(month) <= 12 else "01"
+        folder = f"{year}-{int(month):02d}-01" + (f"-{sub}" if sub else "")
+        name = name.replace("/", "-")
+    else:  # no date in the path: the text must give one, as in an "ovrigt" folder
+        parts = member_name[2:].split("/")
+        section, folder, name = parts[0], "ovrigt", "-".join(parts[1:])
+    return section, f"{section}/{folder}/{name}"
+
+
+def pages(corpus: Path = CORPUS) -> Iterator[tuple[str, str, bytes]]:
+    """Every page of the corpus in tar order: (group, archive-relative path, bytes)."""
+    if not corpus.is_file():
+        sys.exit(f"{corpus} is missing: the benchmark needs ../shared/corpus")
+    with tarfile.open(corpus, "r:gz") as tar:
+        for member in tar:
+            placed = place(member.name) if member.isfile() else None
+            if placed:
+                with tar.extractfile(member) as src:
+                    yield placed[0], placed[1], src.read()
+
+
+def write_config(out: Path, sections: set[str]) -> None:
+    """The archive's arkiv.toml: a group per section and one theme."""
+    toml = ['[network]\nname = "regeringen.se (benchmark)"\n']
+    for s in sorted(sections):
+        toml.append(f'[[groups]]\nslug = "{s}"\nname = "{s}"\n')
+    toml.append('[[themes]]\nname = "Klimat"\nkeywords = ["klimat", "utsläpp"]\n')
+    (out / "arkiv.toml").write_text("\n".join(toml), encoding="utf-8")
 
 
 def build(out: Path, limit: int | None = None, binaries: int = 0, corpus: Path = CORPUS) -> int:
@@ -33,27 +71,14 @@ def build(out: Path, limit: int | None = None, binaries: int = 0, corpus: Path =
     out.mkdir(parents=True)
     sections: set[str] = set()
     count = 0
-    with tarfile.open(corpus, "r:gz") as tar:
-        for member in tar:
-            if not member.isfile() or not member.name.endswith(".md"):
-                continue
-            m = PATH.match(member.name)
-            if m:
-                section, sub, year, month, name = m.groups()
-                month = month if 1 <= int(month) <= 12 else "01"
-                folder = f"{year}-{int(month):02d}-01" + (f"-{sub}" if sub else "")
-                name = name.replace("/", "-")
-            else:  # no date in the path: the text must give one, as in an "ovrigt" folder
-                parts = member.name[2:].split("/")
-                section, folder, name = parts[0], "ovrigt", "-".join(parts[1:])
-            dest = out / section / folder / name
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            with tar.extractfile(member) as src:
-                dest.write_bytes(src.read())
-            sections.add(section)
-            count += 1
-            if limit and count >= limit:
-                break
+    for section, rel, data in pages(corpus):
+        dest = out / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        sections.add(section)
+        count += 1
+        if limit and count >= limit:
+            break
     if binaries:
         samples = [p for p in (REPO / "archive").rglob("*") if p.suffix in (".pdf", ".docx", ".pptx")]
         for n in range(binaries):
@@ -66,11 +91,7 @@ def build(out: Path, limit: int | None = None, binaries: int = 0, corpus: Path =
                     f.write(b"\n" if p.suffix == ".pdf" else b"")
             count += len(samples)
         sections.add("binar")
-    toml = ['[network]\nname = "regeringen.se (benchmark)"\n']
-    for s in sorted(sections):
-        toml.append(f'[[groups]]\nslug = "{s}"\nname = "{s}"\n')
-    toml.append('[[themes]]\nname = "Klimat"\nkeywords = ["klimat", "utsläpp"]\n')
-    (out / "arkiv.toml").write_text("\n".join(toml), encoding="utf-8")
+    write_config(out, sections)
     return count
 
 

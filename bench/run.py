@@ -122,12 +122,22 @@ def free_port() -> int:
 
 
 def http_get(url: str) -> float:
+    return fetch(url)[0]
+
+
+def fetch(url: str) -> tuple[float, bytes]:
+    """One GET: its wall seconds and body (an error status raises)."""
     t0 = time.perf_counter()
     with urllib.request.urlopen(url, timeout=60) as r:
-        r.read()
+        body = r.read()
         if r.status != 200:
             raise RuntimeError(f"{url}: {r.status}")
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, body
+
+
+def is_partial(body: bytes) -> bool:
+    """Whether a search answer says it ran out of its time budget (`"partial": true`)."""
+    return bool(json.loads(body).get("partial"))
 
 
 def distinct_queries(n: int) -> list[dict]:
@@ -140,17 +150,19 @@ def distinct_queries(n: int) -> list[dict]:
 def load_run(base: str, clients: int, requests: int, queries: list[dict]) -> dict:
     urls = [base + "/api/search?" + urllib.parse.urlencode(q) for q in queries]
     times: list[float] = []
-    errors = 0
+    errors = partial = 0
     lock = threading.Lock()
     counter = iter(range(requests))
 
     def worker():
-        nonlocal errors
+        nonlocal errors, partial
         for n in counter:
             try:
-                t = http_get(urls[n % len(urls)])
+                t, body = fetch(urls[n % len(urls)])
+                cut = is_partial(body)
                 with lock:
                     times.append(t)
+                    partial += cut
             except Exception:
                 with lock:
                     errors += 1
@@ -161,7 +173,8 @@ def load_run(base: str, clients: int, requests: int, queries: list[dict]) -> dic
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    return {"clients": clients, "requests": requests, "errors": errors, "rps": round(len(times) / wall, 1),
+    return {"clients": clients, "requests": requests, "errors": errors, "partial": partial,
+            "rps": round(len(times) / wall, 1),
             "p50_ms": round(pct(times, 50) * 1000, 1), "p95_ms": round(pct(times, 95) * 1000, 1)}
 
 
