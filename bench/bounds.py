@@ -69,7 +69,7 @@ def main() -> None:
         update_index(IndexSettings(archive=archive, index_dir=Path(tmp) / "index"))
         client = create_app({"TESTING": True, "ARKIV_ARCHIVE": str(archive),
                              "ARKIV_INDEX": str(Path(tmp) / "index")}).test_client()
-        print(f"| case | URL after ? | route | status | body | median | slowest |\n|---|---:|---|---:|---:|---:|---:|")
+        print("| case | URL after ? | route | status | body | median | slowest |\n|---|---:|---|---:|---:|---:|---:|")
         for name, pairs in CASES.items():
             query = urlencode(pairs)  # once, so the times are the app's and not the encoding's
             for route in ("/", "/api/search"):
