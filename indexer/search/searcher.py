@@ -161,8 +161,8 @@ class _Snapshot:
     Whoosh's readers seek in a file and then read it: two threads in one reader read
     at each other's positions and get garbage, or worse, a different answer.  So each
     search borrows a searcher of its own, opened on this state's segments (the same
-    document numbers the facet arrays use), and gives it back when done; at most as
-    many are open as searches ran at once.
+    document numbers the facet arrays use), and gives it back when done; at most
+    MAX_SEARCHERS are open, and a search past them waits for one.
     """
 
     def __init__(self, ix):
