@@ -420,3 +420,27 @@ def test_one_worker_keeps_the_url_checks_and_limits_and_stops_on_ctrl_c(tmp_path
         assert "Traceback" not in server.output()
     finally:
         server.kill()
+
+
+@needs_linux
+def test_a_body_over_the_upload_limit_is_refused_from_its_headers(tmp_path):
+    """An anonymous POST saying 400 MB gets its 413 before a byte of the body is sent."""
+    import socket
+
+    pytest.importorskip("gunicorn", reason="gunicorn is not installed")
+    tiny = TinyArchive(tmp_path)
+    tiny.write("naturvard/2024-01-01/anteckningar.txt", "Om lupin.")
+    tiny.index()
+    server = Server(tiny, tmp_path, "--workers", "1")
+    try:
+        server.wait_for_workers(1)
+        for path in ("/upload", "/login"):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+                s.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
+                          f"boundary=x\r\nContent-Length: 400000000\r\n\r\n".encode())
+                started = time.monotonic()
+                answer = s.recv(4096).decode("latin-1")  # nothing of the body has been sent
+                assert answer.startswith("HTTP/1.1 413"), (path, answer[:200])
+                assert time.monotonic() - started < 5
+    finally:
+        server.kill()
