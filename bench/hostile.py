@@ -16,7 +16,6 @@ import argparse
 import os
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,9 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+from run import free_port, pct  # noqa: E402  (the benchmark's own helpers)
 HOSTILE = {
     "a 500-letter word": {"q": "a" * 500},
     "30x '*a* ?*?* s* *e k?*'": {"q": "*a* ?*?* s* *e k?* " * 30},
@@ -46,12 +48,6 @@ NORMAL = [{"q": q} for q in ("kommun", "hållbar utveckling", "miljöstrategi", 
                              "upphandling", "grön infrastruktur", "klimat", "uppföljning", "agenda 2030")]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def get(base: str, params, timeout: float = 120.0) -> tuple[int, float, int]:
     path, params = params if isinstance(params, tuple) else ("/api/search", params)
     url = f"{base}{path}?{urllib.parse.urlencode(params)}"
@@ -64,15 +60,10 @@ def get(base: str, params, timeout: float = 120.0) -> tuple[int, float, int]:
     return status, time.perf_counter() - start, size
 
 
-def p95(values: list[float]) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
-
-
 def normal_p95(base: str, repeat: int) -> float:
     # A query asked again is answered from memory: every round differs by its page size.
     times = [get(base, {**p, "limit": str(1 + n % 20)})[1] for n in range(repeat) for p in NORMAL]
-    return p95(times)
+    return pct(times, 95)
 
 
 def main() -> None:

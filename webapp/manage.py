@@ -31,7 +31,6 @@ ACTION_LABELS = {
 FIELD_LABELS = {"title": "titel", "date": "datum", "type": "typ", "themes": "teman"}
 
 
-
 def _document_or_404(doc_id: str):
     doc = get_index().document(checked_id(doc_id))
     if doc is None:

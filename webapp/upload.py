@@ -36,7 +36,6 @@ def staging() -> Staging:
     return Staging(holder().index_dir)
 
 
-
 def _megabytes(n: int) -> str:
     mb = n / 1024 / 1024
     return f"{mb:.0f} MB" if mb >= 1 else f"{n / 1024:.0f} kB"

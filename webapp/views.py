@@ -144,7 +144,7 @@ def document(doc_id: str):
 def file(doc_id: str):
     index = get_index()
     path = index.file_path(checked_id(doc_id))
-    doc = index.document(doc_id) if path is not None else None
+    doc = index.document(doc_id, with_text=False) if path is not None else None
     if doc is None:
         abort(404)
     ext = path.suffix.lower().lstrip(".")

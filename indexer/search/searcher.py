@@ -480,14 +480,14 @@ class SearchIndex:
         return suggestion if q is not None and any(True for _ in searcher.docs_for_query(q)) else None
 
     # -- documents ----------------------------------------------------------------
-    def document(self, doc_id: str) -> Document | None:
-        """Return one document with its text by page, or None if the index has no such id."""
+    def document(self, doc_id: str, with_text: bool = True) -> Document | None:
+        """Return one document (with its text by page), or None if the index has no such id."""
         with self._borrow() as (snap, searcher):
             dn = snap.docnum(searcher, doc_id)
             if dn is None:
                 return None
             doc, sha = stored_document(searcher.stored_fields(dn))
-        return replace(doc, pages=self.texts.pages(sha))
+        return replace(doc, pages=self.texts.pages(sha)) if with_text else doc
 
     def documents(self, group: str | None = None) -> list[Document]:
         """Return every indexed document (of `group`), newest first, without text."""
@@ -513,7 +513,7 @@ class SearchIndex:
     def file_path(self, doc_id: str) -> Path | None:
         """Return the archived file for an indexed id, never a path outside the archive."""
         parts = id_parts(doc_id)
-        if parts is None or self.document(doc_id) is None:
+        if parts is None or self.document(doc_id, with_text=False) is None:
             return None
         path = unlinked_path(self.archive, parts)
         try:

@@ -400,13 +400,18 @@ def test_two_workers_answer_and_both_see_a_new_commit(tmp_path):
         server.kill()
 
 
-@needs_linux
-def test_one_worker_keeps_the_url_checks_and_limits_and_stops_on_ctrl_c(tmp_path):
+def _one_worker(tmp_path) -> Server:
+    """`arkiv serve --workers 1` over a one-document archive."""
     pytest.importorskip("gunicorn", reason="gunicorn is not installed")
     tiny = TinyArchive(tmp_path)
     tiny.write("naturvard/2024-01-01/anteckningar.txt", "Om lupin.")
     tiny.index()
-    server = Server(tiny, tmp_path, "--workers", "1")
+    return Server(tiny, tmp_path, "--workers", "1")
+
+
+@needs_linux
+def test_one_worker_keeps_the_url_checks_and_limits_and_stops_on_ctrl_c(tmp_path):
+    server = _one_worker(tmp_path)
     try:
         workers = server.wait_for_workers(1)
         worker, status, _ = _ask(server.port, "/documents/naturvard%2f..%2f..%2fetc%2fpasswd", workers)
@@ -427,11 +432,7 @@ def test_a_body_over_the_upload_limit_is_refused_from_its_headers(tmp_path):
     """An anonymous POST saying 400 MB gets its 413 before a byte of the body is sent."""
     import socket
 
-    pytest.importorskip("gunicorn", reason="gunicorn is not installed")
-    tiny = TinyArchive(tmp_path)
-    tiny.write("naturvard/2024-01-01/anteckningar.txt", "Om lupin.")
-    tiny.index()
-    server = Server(tiny, tmp_path, "--workers", "1")
+    server = _one_worker(tmp_path)
     try:
         server.wait_for_workers(1)
         for path in ("/upload", "/login"):
