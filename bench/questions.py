@@ -61,11 +61,13 @@ class Pair:
     number: int
     question: str
     answer: str
+    kind: str = "heading"  # or "bold": a bold line, as interviews write their questions
 
     @property
     def doc_name(self) -> str:
-        stem = Path(self.page).stem[:80].strip("-.") or "sida"
-        return f"{stem}-{self.number:02d}.txt"
+        # Neutral: a page named after its question would hand the answer a title holding it.
+        digest = hashlib.sha1(f"{self.page}#{self.number}".encode()).hexdigest()[:10]
+        return f"svar-{digest}.txt"
 
     @property
     def split(self) -> str:
@@ -87,7 +89,8 @@ def pairs_of_page(page: str, text: str) -> list[Pair]:
     found: list[Pair] = []
     i = 0
     while i < len(lines):
-        m = _HEADING_Q.match(lines[i]) or _BOLD_Q.match(lines[i])
+        heading = _HEADING_Q.match(lines[i])
+        m = heading or _BOLD_Q.match(lines[i])
         i += 1
         if not m:
             continue
@@ -98,7 +101,7 @@ def pairs_of_page(page: str, text: str) -> list[Pair]:
             i += 1
         answer = "\n".join(_clean(a) for a in answer_lines if a.strip())
         if len(re.findall(r"\w+", question)) >= MIN_QUESTION_WORDS and MIN_ANSWER <= len(answer) <= MAX_ANSWER:
-            found.append(Pair(page, len(found) + 1, question, answer))
+            found.append(Pair(page, len(found) + 1, question, answer, "heading" if heading else "bold"))
     return found
 
 
@@ -131,9 +134,8 @@ def write_archive(out: Path, pairs: list[Pair], distractors: list[tuple[str, str
         (out / "svar" / "2024-01-01" / p.doc_name).write_text(p.answer + "\n", encoding="utf-8")
     if distractors:
         (out / "svar" / "2023-01-01").mkdir()
-    for n, (name, text) in enumerate(distractors):
-        stem = Path(name).stem[:80].strip("-.") or "sida"
-        (out / "svar" / "2023-01-01" / f"{n:05d}-{stem}.md").write_text(text, encoding="utf-8")
+    for n, (_name, text) in enumerate(distractors):
+        (out / "svar" / "2023-01-01" / f"sida-{n:05d}.md").write_text(text, encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- the systems
@@ -183,7 +185,7 @@ def measure(rankings: dict[str, list[list[str]]], pairs: list[Pair], ids: list[s
         rows = defaultdict(lambda: {"mrr": [], "recall": []})
         for pair, doc_id, ranking in zip(pairs, ids, ranked):
             rr, rec = reciprocal_rank(ranking, {doc_id}, K), recall_at_k(ranking, {doc_id}, K)
-            for key in ("all", pair.split, "type:" + pair.type):
+            for key in ("all", pair.split, "kind:" + pair.kind, "type:" + pair.type):
                 rows[key]["mrr"].append(rr)
                 rows[key]["recall"].append(rec)
         table[system] = {key: {"n": len(v["mrr"]), "mrr": mean(v["mrr"]), "recall": mean(v["recall"])}
@@ -193,7 +195,7 @@ def measure(rankings: dict[str, list[list[str]]], pairs: list[Pair], ids: list[s
 
 def report(table: dict) -> str:
     systems = list(table)
-    keys = ["all", "dev", "test"] + [f"type:{t}" for t in TYPES]
+    keys = ["all", "dev", "test", "kind:heading", "kind:bold"] + [f"type:{t}" for t in TYPES]
     head = "| questions | n | " + " | ".join(f"MRR@10 {s}" for s in systems) + " | " + \
         " | ".join(f"R@10 {s}" for s in systems) + " |"
     lines = [head, "|" + "---|" * (2 + 2 * len(systems))]
@@ -203,7 +205,8 @@ def report(table: dict) -> str:
         n = table[systems[0]][key]["n"]
         mrr = " | ".join(f"{table[s][key]['mrr']:.3f}" for s in systems)
         rec = " | ".join(f"{table[s][key]['recall']:.3f}" for s in systems)
-        lines.append(f"| {key.removeprefix('type:')} | {n} | {mrr} | {rec} |")
+        label = {"kind:heading": "asked in a heading (FAQ)", "kind:bold": "asked in bold (interviews)"}.get(key, key)
+        lines.append(f"| {label.removeprefix('type:')} | {n} | {mrr} | {rec} |")
     return "\n".join(lines)
 
 

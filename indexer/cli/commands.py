@@ -166,7 +166,10 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?", default="", metavar="QUERY")
     location_args(p)
     p.add_argument("--group", action="append", default=[], metavar="SLUG")
-    p.add_argument("--type", action="append", default=[], choices=DOCUMENT_TYPES)
+    # Values as the UI labels them too (--type minnesanteckningar, --group Naturvårdsgruppen):
+    # the search resolves them and names the possible ones for an unknown value.
+    p.add_argument("--type", action="append", default=[], metavar="T",
+                   help=f"{', '.join(DOCUMENT_TYPES)}, or the Swedish label")
     p.add_argument("--theme", action="append", default=[], metavar="NAME")
     p.add_argument("--year", action="append", default=[], type=year, metavar="Y")
     p.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD")

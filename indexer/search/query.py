@@ -9,11 +9,14 @@ import unicodedata
 from whoosh import qparser, query
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OperatorsPlugin, PlusMinusPlugin
 
-from ..index import PARTS_BOOST, TITLE_BOOST
+from ..index import PARTS_BOOST
 from ..lang import AND_WORDS, NOT_WORDS, OPERATOR_WORDS, OR_WORDS, alternatives
 
 SEARCH_FIELDS = ("title", "content", "context", "parts")
-BOOSTS = {"title": TITLE_BOOST, "content": 1.0, "context": 0.8, "parts": PARTS_BOOST}
+# The index already weighs a title word TITLE_BOOST times a text word (its field boost);
+# boosting it again at query time put a title's words nine times above the text's,
+# which ranked real questions' answers lower (bench/questions.py).
+BOOSTS = {"title": 1.0, "content": 1.0, "context": 0.8, "parts": PARTS_BOOST}
 FIELD_ALIASES = {
     "title": ["titel", "rubrik"],
     "content": ["text"],
@@ -96,12 +99,10 @@ def _expansion(node: query.MultiTerm, reader) -> query.Query:
     return query.Or([query.Term(field, w) for w in sorted(words)], boost=node.boost)
 
 
-def make_parser(schema, any_word: bool = False) -> MultifieldParser:
-    """Parse into a query over title, text and context; words AND'ed, or OR'ed with `any_word`."""
+def make_parser(schema) -> MultifieldParser:
+    """Parse into a query over title, text and context, words AND'ed."""
     fields = [f for f in SEARCH_FIELDS if f in schema]
-    # OrGroup.factory rewards documents that match more of the words.
-    group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
-    parser = MultifieldParser(fields, schema, fieldboosts={f: BOOSTS[f] for f in fields}, group=group)
+    parser = MultifieldParser(fields, schema, fieldboosts={f: BOOSTS[f] for f in fields}, group=qparser.AndGroup)
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     # A minus excludes only at a word's start: "Västra-Götaland" is one name, "-lupin" excludes.
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=[\w\"])",
@@ -118,9 +119,32 @@ def make_parser(schema, any_word: bool = False) -> MultifieldParser:
     return parser
 
 
+_FIELD_NAMES = sorted({*SEARCH_FIELDS, *FIELD_ALIASES, *(a for names in FIELD_ALIASES.values() for a in names)})
+_FIELD = re.compile(rf"(?<![\w:])(?:{'|'.join(_FIELD_NAMES)}):(?=\S)", re.I)
+# A minus excludes only before a word: "Utbildning - vad visar forskningen" is a dash.
+_OPERATORS = re.compile(rf'[()*+\[\]{{}}^~]|(^|\s)-(?=[\w"])|\b{alternatives(OPERATOR_WORDS)}\b')
+
+
 def has_operators(text: str) -> bool:
-    """Say whether `text` uses query syntax beyond plain words."""
-    return bool(re.search(rf'["():*+\[\]{{}}^~]|(^|\s)-|\b{alternatives(OPERATOR_WORDS)}\b', text))
+    """Say whether `text` uses query syntax beyond words and quoted phrases.
+
+    A colon after a word that names no field is not syntax (EU:s, kl. 13:00).
+    """
+    return bool(_FIELD.search(text) or _OPERATORS.search(text))
+
+
+def as_plain(text: str) -> str:
+    """Text without operators as the clauses read it: each word of a hyphenated one, no stray colon or quote.
+
+    startup-ansvarig is two words, each ranking on its own (and more side by
+    side), not two words required in one field.
+    """
+    text = text.replace(":", " ")
+    text = re.sub(r"(?<=\w)[-‐‑–/](?=\w)", " ", text)
+    if text.count('"') % 2:
+        head, _, tail = text.rpartition('"')
+        text = head + " " + tail
+    return " ".join(text.split())
 
 
 def plain_words(text: str) -> str:

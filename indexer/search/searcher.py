@@ -15,12 +15,13 @@ import numpy as np
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, TimeLimit
+from whoosh import scoring
+from whoosh.collectors import FilterCollector, TimeLimit, TopCollector
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 from ..config import load_archive_config
-from ..errors import ArkivError, IndexMissing, IndexUnavailable
+from ..errors import IndexMissing, IndexUnavailable
 from ..extract import EXTRACTOR_VERSION
 from ..index import NO_INDEX_YET, TextCache, highlight_analyzer, schema_problem, stored_document, whoosh_dir
 from ..lang import lemma
@@ -28,7 +29,9 @@ from ..paths import id_parts, unlinked_path
 from ..models import SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
 from .expansion import expand
 from .facets import FacetTable
-from .query import bound_expansions, has_operators, make_parser, normalize_query, parse, query_words
+from .fields import BadRequest, FieldValues
+from .plain import clauses, coordination, enough_words, gating, is_question, ranking_query
+from .query import as_plain, bound_expansions, has_operators, make_parser, normalize_query, parse, query_words
 from .snippets import best_page, leading_text, snippet
 
 MAX_PER_PAGE = 100
@@ -40,6 +43,9 @@ REMEMBERED_ANSWERS = 512
 REMEMBERED_BYTES = 32 * 1024 * 1024
 MAX_REMEMBERED_ANSWER = 256 * 1024
 PHRASE_BOOST = 2.0
+# BM25F's length normalisation and term-frequency saturation (Whoosh's defaults).
+BM25_B = 0.75
+BM25_K1 = 1.2
 MAX_PAGE = 1000
 TIME_BUDGET = 1.0  # seconds a search may take before it answers with what it has found
 BUDGET_CHECK_EVERY = 256  # documents matched or scored between looks at the clock
@@ -105,6 +111,26 @@ class _BudgetedFilter(FilterCollector):
                 self.filtered_count += 1
 
 
+class _Scaled(TopCollector):
+    """The top `limit` by score, every match scored, each score times its document's factor."""
+
+    def __init__(self, limit: int, factor: np.ndarray | None):
+        # Whoosh's shortcuts for a top-N (replacing a matcher by a cheaper one once
+        # the N-th score is known, skipping blocks by their best score) estimate the
+        # best score too low for BM25F over boosted fields and drop the documents
+        # that should rank first (measured: the answer scoring 16.0 left out for one
+        # scoring 3.8), and a scaled score has no such bound anyway.
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.factor = factor
+
+    def collect(self, sub_docnum):
+        docnum = self.offset + sub_docnum
+        score = self.matcher.score()
+        if self.factor is not None:
+            score *= float(self.factor[docnum])
+        return self._collect(docnum, score)
+
+
 def _docnums(searcher, q, budget: _Budget) -> np.ndarray:
     """Every document `q` matches, or those found before the budget ran out."""
     found = []
@@ -137,10 +163,6 @@ def _near_words(reader, word: str, maxdist: int) -> set[str]:
     return found
 
 
-class BadRequest(ArkivError, ValueError):
-    """A search request with impossible parameters (unknown sort, page 0, …)."""
-
-
 def check_request(req: SearchRequest) -> None:
     if req.sort not in SORTS:
         raise BadRequest(f"sort must be one of {', '.join(SORTS)}")
@@ -166,7 +188,7 @@ class _Snapshot:
     """
 
     def __init__(self, ix):
-        first = ix.searcher()
+        first = ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
         reader = first.reader()
         self._ix = ix
         self.generation = reader.generation()
@@ -188,7 +210,7 @@ class _Snapshot:
             reader = EmptyReader(schema)
         else:
             reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=self.generation)
-        return Searcher(reader, fromindex=self._ix)
+        return Searcher(reader, fromindex=self._ix, weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
 
     def lend(self) -> Searcher:
         """Give this thread a searcher nobody else is reading with (give it back when done).
@@ -260,13 +282,13 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         self.time_budget = time_budget
         self.config: ArchiveConfig = load_archive_config(self.archive)
+        self._fields = FieldValues(self.config)
         self.texts = TextCache(self.index_dir, EXTRACTOR_VERSION)
         self._lock = threading.Lock()
         self._ix = None
         self._snapshot: _Snapshot | None = None
         self._folder: tuple[int, int] | None = None
         self._parser = None
-        self._any_parser = None
         self._highlighter = None
 
     # -- opening and refreshing -------------------------------------------------
@@ -297,7 +319,6 @@ class SearchIndex:
             if self._ix is None or snap is None or folder != self._folder or not snap.up_to_date():
                 self._ix = self._open()
                 self._parser = make_parser(self._ix.schema)
-                self._any_parser = make_parser(self._ix.schema, any_word=True)
                 self._highlighter = highlight_analyzer() if "parts" in self._ix.schema else \
                     self._ix.schema["content"].analyzer
                 try:
@@ -341,6 +362,7 @@ class SearchIndex:
     def search(self, req: SearchRequest) -> SearchResult:
         """Run `req`: filtered, faceted, sorted, one page of hits with snippets."""
         check_request(req)
+        req = self._fields.request(req)
         with self._borrow() as (snap, searcher):
             found = snap.remembered(req)
             if found is not None:
@@ -353,11 +375,19 @@ class SearchIndex:
     def _search(self, snap: _Snapshot, searcher: Searcher, req: SearchRequest, budget: _Budget) -> SearchResult:
         text = normalize_query(req.query)
         reader = searcher.reader()
-        q, qtext, expanded = self._prepare(text, reader)
+        q, expanded, words = self._prepare(text, reader)
+        coord = None
         if text and q is None:
             matched = np.zeros(0, dtype=np.int64)
         elif q is None:
             matched = snap.table.live_docs()
+        elif words:
+            arrays = [_docnums(searcher, c.query, budget) for c in words]
+            live = int(snap.table.live.sum())
+            matched, shares = enough_words(arrays, gating(words, [len(a) for a in arrays], live),
+                                           is_question(req.query))
+            coord = np.ones(searcher.doc_count_all())
+            coord[matched] = coordination(shares)
         else:
             try:
                 matched = _docnums(searcher, q, budget)
@@ -365,16 +395,12 @@ class SearchIndex:
                 # Only that: a read error is an error, never quietly a different answer.
                 q = parse(self._parser, " ".join(query_words(text)).lower())
                 matched = _docnums(searcher, q, budget) if q is not None else np.zeros(0, dtype=np.int64)
-            if not len(matched) and len(text.split()) > 1 and not has_operators(text) and not budget.over():
-                # A question or a long phrasing: rank documents by how many of its words they hold.
-                q = self._parse(self._any_parser, qtext, reader)
-                matched = _docnums(searcher, q, budget) if q is not None else np.zeros(0, dtype=np.int64)
         kept, counts = snap.table.filter_and_count(matched, req)
 
         start, stop = (req.page - 1) * req.per_page, req.page * req.per_page
         terms = _text_terms(q)
         if q is not None and req.sort == "relevance":
-            page = self._ranked(searcher, q, kept, start, stop, budget)
+            page = self._ranked(searcher, q, kept, start, stop, budget, coord)
         else:
             # Browsing, or a date sort: order by the date arrays, no scoring needed.
             ordered = snap.table.by_date(kept, newest=req.sort != "oldest")
@@ -387,11 +413,15 @@ class SearchIndex:
         )
 
     @staticmethod
-    def _ranked(searcher, q, kept: np.ndarray, start: int, stop: int, budget: _Budget) -> list[tuple[int, float]]:
-        """The page's (docnum, score) by relevance, among `kept`, within the budget."""
+    def _ranked(searcher, q, kept: np.ndarray, start: int, stop: int, budget: _Budget,
+                coord: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The page's (docnum, score) by relevance, among `kept`, within the budget.
+
+        `coord`, by document number, scales each score (see plain.coordination).
+        """
         if not len(kept):
             return []
-        collector = _BudgetedFilter(searcher.collector(limit=stop), set(kept.tolist()), budget)
+        collector = _BudgetedFilter(_Scaled(stop, coord), set(kept.tolist()), budget)
         try:
             searcher.search_with_collector(q, collector)
         except TimeLimit:
@@ -404,26 +434,41 @@ class SearchIndex:
         return bound_expansions(q, reader) if q is not None else None
 
     def _expand(self, text: str, reader) -> tuple[str, tuple[str, ...]]:
+        """Widen the words outside quotes; a quoted phrase is searched as written."""
         if not text or has_operators(text):
             return text, ()
-        return expand(text, self.config.synonyms, lambda w: reader.doc_frequency("spell", w),
-                      lambda w: lemma(w) is not None)
+        parts, added = re.split(r'("[^"]*")', text), []
+        for i in range(0, len(parts), 2):
+            parts[i], more = expand(parts[i], self.config.synonyms, lambda w: reader.doc_frequency("spell", w),
+                                    lambda w: lemma(w) is not None,
+                                    lambda base: any(reader.doc_frequency(f, base) for f in ("content", "title")))
+            added.extend(more)
+        return "".join(parts), tuple(dict.fromkeys(added))
 
     def _prepare(self, text: str, reader):
-        """Parse normalised query text, widened by synonyms and å/ä/ö.
+        """Parse normalised query text, widened by synonyms, word families and å/ä/ö.
 
-        Returns (query or None, the widened text, the words added).
+        Returns (the ranking query or None, the words added, the plain words' clauses).
+        Plain words get a clause each (see plain.py); a query with operators is
+        parsed as written, its words AND'ed, and has no clauses.
         """
         if not text:
-            return None, text, ()
+            return None, (), []
+        if has_operators(text):
+            qtext, expanded = self._expand(text, reader)
+            return self._parse(self._parser, qtext, reader), expanded, []
+        text = as_plain(text)
         qtext, expanded = self._expand(text, reader)
-        q = self._parse(self._parser, qtext, reader)
-        if q is not None and not has_operators(text) and 1 < len(text.split()) <= MAX_PHRASE_WORDS:
-            # Words that stand together in a document rank it higher (Klimat 2030).
+        words = [replace(c, query=bound_expansions(c.query, reader)) for c in clauses(self._parser, qtext)]
+        if not words:
+            return None, expanded, []
+        q = ranking_query(self._parser, words)
+        if 2 < len(text.split()) <= MAX_PHRASE_WORDS:
+            # The whole phrasing found as typed ranks highest (Klimat 2030 i Västra Götaland).
             phrase = parse(self._parser, '"' + text.replace('"', " ") + '"')
             if phrase is not None:
                 q = wq.AndMaybe(q, phrase.with_boost(PHRASE_BOOST))
-        return q, qtext, expanded
+        return q, expanded, words
 
     def highlighter(self, query: str) -> Callable[[str], list[tuple[int, int]]]:
         """Return a function giving the (start, end) spans in a text that `query` matches.

@@ -152,6 +152,14 @@ BAD = ["sort=x", "page=0", "page=abc", "page=1001", "year=20", "type=bogus", "fr
        "from=2024-01-01&to=2023-01-01", "limit=1000"]
 
 
+@pytest.mark.parametrize("query", ["q=grupp:skogen", "q=typ:foo", "group=nope", "theme=Nope"])
+def test_unknown_field_values_are_400_naming_the_possible_ones(client, query):
+    r = client.get(f"/api/search?{query}")
+    assert r.status_code == 400 and "möjliga" in r.get_json()["error"]
+    page = client.get(f"/?{query}")
+    assert page.status_code == 400 and "möjliga" in html(page)
+
+
 @pytest.mark.parametrize("query", BAD)
 def test_bad_params_are_400_html(client, query):
     r = client.get(f"/?{query}")
