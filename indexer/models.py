@@ -132,6 +132,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    exact: bool = False  # the words as typed: no results for a corrected spelling in their place
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]]  # facet -> value -> document count, most frequent first
     expanded: tuple[str, ...] = ()  # words the search added: synonyms, å/ä/ö spellings
     partial: bool = False  # the search ran out of its time budget: the hits are what it had by then
+    corrected: str | None = None  # the query found nothing; the hits are this spelling's
 
     def to_json(self) -> dict:
         data = {
@@ -183,6 +185,8 @@ class SearchResult:
             "hits": [h.to_json() for h in self.hits],
             "facets": {name: dict(values) for name, values in self.facets.items()},
         }
+        if self.corrected:
+            data["corrected"] = self.corrected
         if self.partial:
             data["partial"] = True
         return data

@@ -127,3 +127,36 @@ def test_the_best_scoring_document_ranks_first_however_many_match(tmp_path):
     assert res.hits[0].id == "naturvard/2020-01-01/zz-svar.txt"
     assert res.hits[0].score == max(h.score for h in ix.search(SearchRequest(
         query="Hur gynnar en feministisk utrikespolitik Sverige?", per_page=40)).hits)
+
+
+# -- a query that finds nothing: the close spelling's hits at once --------------------------------
+@pytest.fixture(scope="module")
+def spelled(tmp_path_factory):
+    t = TinyArchive(tmp_path_factory.mktemp("spelling"))
+    t.write("naturvard/2023-10-10-lerum/landskap.txt", "Ekologisk landskapsplanering\nOm landskapsplanering i Lerum.\n")
+    t.write("naturvard/2023-10-10-lerum/diplom.txt", "Diplom\nLerum diplomerade sig som Fairtrade City.\n")
+    t.write("naturvard/2023-10-10-lerum/pilar.txt", "Skyltar\nPilar visar vägen till hagen.\n")
+    t.index()
+    return t.open()
+
+
+def test_a_typo_that_finds_nothing_shows_the_close_spelling_s_hits(spelled):
+    res = spelled.search(SearchRequest(query="landskapsplanring"))
+    assert res.corrected == "landskapsplanering" and res.total == 1 and res.suggestion is None
+    assert res.query == "landskapsplanring"
+    assert res.to_json()["corrected"] == "landskapsplanering"
+    assert "<mark>" in res.hits[0].snippet
+
+
+def test_exact_searches_the_words_as_typed(spelled):
+    res = spelled.search(SearchRequest(query="landskapsplanring", exact=True))
+    assert res.total == 0 and res.corrected is None and res.suggestion == "landskapsplanering"
+    assert "corrected" not in res.to_json()
+
+
+def test_a_word_the_dictionary_lists_is_never_corrected(spelled):
+    res = spelled.search(SearchRequest(query="diplomerades"))
+    assert res.suggestion is None and res.corrected is None and res.total == 1
+    # "bilar" (cars) is a word: no hits rather than the hits of "pilar" (arrows).
+    res = spelled.search(SearchRequest(query="bilar"))
+    assert res.total == 0 and res.suggestion is None and res.corrected is None

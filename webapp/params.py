@@ -48,7 +48,7 @@ MAX_URL_LENGTH = 8192
 # The parameters read here other than q, as messages name them.
 PARAM_LABELS = {name: title.lower() for name, title in FACET_TITLES.items()} | {
     "from": "från-datum", "to": "till-datum", "sort": "sortering", "page": "sidnummer",
-    "limit": "träffar per sida"}
+    "limit": "träffar per sida", "exact": "exakt stavning"}
 
 
 class ParamError(ValueError):
@@ -98,6 +98,13 @@ def _date(args, name: str, label: str) -> date | None:
         raise ParamError(f"{label} ”{text}” är inget datum; skriv det som ÅÅÅÅ-MM-DD.") from None
 
 
+def _flag(args, name: str) -> bool:
+    text = _one(args, name)
+    if text not in ("", "1"):
+        raise ParamError(f"{PARAM_LABELS[name].capitalize()} anges som {name}=1, inte ”{text}”.")
+    return text == "1"
+
+
 def _positive(args, name: str, label: str, default: int, maximum: int) -> int:
     text = _one(args, name)
     if not text:
@@ -141,6 +148,7 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
         sort=sort,
         page=_positive(args, "page", "Sidnumret", 1, max_page),
         per_page=_positive(args, "limit", "Antalet träffar per sida", PER_PAGE, MAX_PER_PAGE),
+        exact=_flag(args, "exact"),
     )
     _check_url(req)
     return req
@@ -171,6 +179,8 @@ def url_args(req: SearchRequest) -> list[tuple[str, str]]:
         args.append(("limit", str(req.per_page)))
     if req.page != 1:
         args.append(("page", str(req.page)))
+    if req.exact:
+        args.append(("exact", "1"))
     return args
 
 
@@ -222,7 +232,12 @@ def page_url(req: SearchRequest, page: int, base: str = "/") -> str:
 
 
 def suggestion_url(req: SearchRequest, suggestion: str, base: str = "/") -> str:
-    return search_url(replace(req, query=suggestion, page=1), base)
+    return search_url(replace(req, query=suggestion, page=1, exact=False), base)
+
+
+def exact_url(req: SearchRequest, base: str = "/") -> str:
+    """The same search for the words as typed, not the spelling it was corrected to."""
+    return search_url(replace(req, exact=True, page=1), base)
 
 
 # -- presentation state for the search page ----------------------------------------

@@ -74,6 +74,7 @@ def search():
         clear_url=params.search_url(params.cleared(req), base),
         has_filters=params.has_filters(req),
         suggestion_url=params.suggestion_url(req, result.suggestion, base) if result.suggestion else None,
+        exact_url=params.exact_url(req, base),
         pages=params.page_numbers(req.page, last_page),
         page_url=lambda n: params.page_url(req, n, base),
         last_page=last_page,

@@ -105,7 +105,8 @@ def cmd_search(args) -> int:
     archive, index_dir = locations(args)
     req = SearchRequest(query=args.query or "", groups=tuple(args.group), types=tuple(args.type),
                         themes=tuple(args.theme), years=tuple(args.year), date_from=args.date_from,
-                        date_to=args.date_to, sort=args.sort, page=args.page, per_page=args.limit)
+                        date_to=args.date_to, sort=args.sort, page=args.page, per_page=args.limit,
+                        exact=args.exact)
     result = SearchIndex(archive, index_dir).search(req)
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
@@ -115,6 +116,9 @@ def cmd_search(args) -> int:
     pages = max(1, -(-result.total // result.per_page))
     what = f' for "{result.query}"' if result.query else ""
     print(f"{result.total} document(s){what} — page {result.page} of {pages}")
+    if result.corrected:
+        print(f'Showing hits for "{result.corrected}"; nothing was found for "{result.query}" '
+              "(--exact searches it as typed)")
     if result.suggestion:
         print(f"Did you mean: {result.suggestion}")
     start = (result.page - 1) * result.per_page
@@ -176,6 +180,8 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--sort", choices=SORTS, default="relevance")
     p.add_argument("--limit", type=positive, default=10, metavar="N", help="hits per page (max 100)")
+    p.add_argument("--exact", action="store_true",
+                   help="search the words as typed, never a corrected spelling when nothing is found")
     p.add_argument("--page", type=positive, default=1, metavar="N")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)

@@ -191,6 +191,16 @@ def _bases(word: str, t: Tables) -> list[str]:
 
 
 @lru_cache(maxsize=300_000)
+def listed(word: str) -> bool:
+    """Say whether the dictionary lists a lowercased word or inflects a listed one into it.
+
+    Unlike lemma(), a compound the dictionary does not list is not enough:
+    landskapsplanring splits into landskap, plan and ring but is a typo.
+    """
+    t = tables()
+    return word in t.lemmas or bool(_bases(word, t))
+
+
 def lemma(word: str) -> str | None:
     """Return the base form of a lowercased word, or None if the dictionary does not know it.
 

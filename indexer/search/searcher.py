@@ -24,7 +24,7 @@ from ..config import load_archive_config
 from ..errors import IndexMissing, IndexUnavailable
 from ..extract import EXTRACTOR_VERSION
 from ..index import NO_INDEX_YET, TextCache, highlight_analyzer, schema_problem, stored_document, whoosh_dir
-from ..lang import lemma
+from ..lang import lemma, listed
 from ..paths import id_parts, unlinked_path
 from ..models import SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
 from .expansion import expand
@@ -367,7 +367,14 @@ class SearchIndex:
             found = snap.remembered(req)
             if found is not None:
                 return found
-            result = self._search(snap, searcher, req, _Budget(self.time_budget))
+            budget = _Budget(self.time_budget)
+            result = self._search(snap, searcher, req, budget)
+            if not result.total and result.suggestion and not req.exact and not budget.over():
+                # Nothing found and a spelling the archive holds is close: show its hits at once.
+                fixed = self._search(snap, searcher, replace(req, query=result.suggestion), budget)
+                if fixed.total:
+                    result = replace(fixed, query=result.query, suggestion=None, corrected=result.suggestion,
+                                     partial=budget.spent)
         if not result.partial:  # a partial answer depends on the machine's load at the time
             snap.remember(req, result)
         return result
@@ -501,13 +508,15 @@ class SearchIndex:
     def _suggest(self, searcher, text: str, budget: _Budget) -> str | None:
         """Offer the query with unknown words replaced by close, frequent indexed words.
 
-        Only offered when the corrected query finds something, and only for words
-        of a length real words have (see MAX_SUGGEST_CHARS), within the budget.
+        Only offered when the corrected query finds something, only for words of a
+        length real words have (see MAX_SUGGEST_CHARS), within the budget, and
+        never for a word the dictionary lists: diplomerades is not a typo of
+        diplomerade because the archive only holds the latter.
         """
         reader = searcher.reader()
         suggestion = text
         unknown = [w for w in query_words(text) if 4 <= len(w) <= MAX_SUGGEST_CHARS
-                   and ("spell", w.lower()) not in reader]
+                   and ("spell", w.lower()) not in reader and not listed(w.lower())]
         for word in unknown[:MAX_SUGGEST_WORDS]:
             if budget.over():
                 return None

@@ -231,6 +231,7 @@ AXE_PAGES = [
     "/",
     "/?q=landskapsplanering&type=minutes&type=presentation&group=naturvard",
     "/?q=landskapsplanring",
+    "/?q=landskapsplanring&exact=1",
     "/?q=miljömålsuppföljning&page=2",
     "/groups/naturvard",
     "/groups/rattvis-handel",

@@ -125,7 +125,7 @@ def test_pagination_keeps_every_filter(client, web_index):
 
 
 def test_suggestion_and_empty_state(client):
-    page = html(client.get("/?q=landskapsplanring"))
+    page = html(client.get("/?q=landskapsplanring&exact=1"))
     assert "Inga träffar" in page and "Menade du" in page
     assert 'href="/?q=landskapsplanering">landskapsplanering</a>' in page
     assert "annan form av ordet" in page
@@ -160,6 +160,17 @@ def test_unknown_field_values_are_400_naming_the_possible_ones(client, query):
     assert page.status_code == 400 and "möjliga" in html(page)
 
 
+def test_a_corrected_search_says_so_and_links_to_the_words_as_typed(client):
+    page = html(client.get("/?q=landskapsplanring"))
+    assert "Visar träffar för <strong>landskapsplanering</strong>" in page
+    assert 'href="/?q=landskapsplanring&amp;exact=1"' in page
+    exact = client.get("/api/search?q=landskapsplanring&exact=1").get_json()
+    assert exact["total"] == 0 and exact["suggestion"] == "landskapsplanering" and "corrected" not in exact
+    data = client.get("/api/search?q=landskapsplanring").get_json()
+    assert data["corrected"] == "landskapsplanering" and data["total"] > 0
+    assert client.get("/api/search?q=x&exact=ja").status_code == 400
+
+
 @pytest.mark.parametrize("query", BAD)
 def test_bad_params_are_400_html(client, query):
     r = client.get(f"/?{query}")
@@ -188,6 +199,8 @@ API_CASES = [
      ["miljömålsuppföljning", "--from", "2018-01-01", "--to", "2022-12-31", "--page", "2", "--limit", "3"]),
     ("group=miljostrategi&sort=oldest&page=2", ["--group", "miljostrategi", "--sort", "oldest", "--page", "2"]),
     ("q=landskapsplanring", ["landskapsplanring"]),
+    ("q=landskapsplanring&exact=1", ["landskapsplanring", "--exact"]),
+    ("q=typ:minnesanteckningar+grupp:naturvård", ["typ:minnesanteckningar grupp:naturvård"]),
 ]
 
 
