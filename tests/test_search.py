@@ -167,8 +167,9 @@ def test_malformed_queries_never_crash(ix, query):
 
 
 def test_suggestion_for_unknown_word(ix):
-    res = search(ix, "parksilde")
+    res = search(ix, "parksilde", exact=True)
     assert res.total == 0 and res.suggestion == "parkslide"
+    assert search(ix, "parksilde").corrected == "parkslide"
     assert search(ix, "parkslide").suggestion is None
 
 
