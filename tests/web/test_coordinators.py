@@ -225,6 +225,59 @@ def test_upload_round_trip_makes_the_document_searchable(coord, signed_in):
                                                                  ("upload", doc)]
 
 
+def test_a_review_form_submitted_twice_saves_the_batch_once(coord, signed_in):
+    url, html = review(signed_in, upload(signed_in, [("x.txt", b"Text om lupin och parkslide.")], meeting=LERUM))
+    data = review_fields(html)
+    assert signed_in.post(url, data=data).status_code == 200
+    late = signed_in.post(url, data=data)  # the second click, or the form again from another tab
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409 and "redan sparad" in page
+    assert str(coord.tiny.root.parent) not in page
+    assert sorted(p.name for p in (coord.archive / LERUM).iterdir() if p.name.startswith("x")) == ["x.txt"]
+    assert [a["what"] for a in coord.audit()] == ["upload"]
+    assert signed_in.get(url).status_code == 409  # the review page says so too
+
+
+def test_two_submits_at_once_save_the_batch_once(coord):
+    """Two requests of one review form in flight together: one saves, the other is told, no x-2.txt."""
+    import threading
+
+    clients = [coord.app.test_client() for _ in range(2)]
+    sign_in(clients[0])
+    url, html = review(clients[0], upload(clients[0], [("x.txt", b"Text om lupin.")], meeting=LERUM))
+    session = clients[0].get_cookie("session")
+    clients[1].set_cookie(session.key, session.value)  # the same browser: one session, two tabs
+    data = review_fields(html)
+    statuses = []
+    start = threading.Barrier(2)
+
+    def submit(c):
+        start.wait()
+        statuses.append(c.post(url, data=data).status_code)
+
+    threads = [threading.Thread(target=submit, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 409]
+    assert sorted(p.name for p in (coord.archive / LERUM).iterdir() if p.name.startswith("x")) == ["x.txt"]
+
+
+def test_a_refused_save_names_no_server_path_and_can_be_tried_again(coord, signed_in):
+    url, html = review(signed_in, upload(signed_in, [("x.txt", b"Text om lupin.")], meeting=LERUM))
+    staged = next(p for p in (coord.tiny.index_dir / "uploads").rglob("*") if p.suffix == ".txt")
+    moved = staged.with_name("gone")
+    staged.rename(moved)  # the staged file disappeared (a clean-up, a full disk)
+    r = signed_in.post(url, data=review_fields(html))
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409 and "x.txt" in page
+    assert str(coord.tiny.root.parent) not in page and "/uploads/" not in page
+    moved.rename(staged)
+    assert signed_in.post(url, data=review_fields(html)).status_code == 200  # released, not lost
+    assert (coord.archive / LERUM / "x.txt").is_file()
+
+
 def test_upload_into_an_existing_meeting(coord, signed_in):
     r = upload(signed_in, [("bilaga.txt", "Bilaga om lupin och parkslide i Lerum.".encode())], meeting=LERUM)
     url, html = review(signed_in, r)
