@@ -278,6 +278,30 @@ def test_a_refused_save_names_no_server_path_and_can_be_tried_again(coord, signe
     assert (coord.archive / LERUM / "x.txt").is_file()
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_every_file_the_archive_holds_has_one_mode_from_the_umask(coord, signed_in, umask):
+    """Uploads and sidecars were 0600 (mkstemp's), files put there by hand and the audit log 0644."""
+    from indexer import atomic
+
+    old = os.umask(umask)
+    atomic.umask.cache_clear()
+    try:
+        r = upload(signed_in, [("vår.txt", "Minnesanteckningar om lupin.".encode())], date="2024-03-14",
+                   place="Borås", title="Vårmöte")
+        url, html = review(signed_in, r)
+        data = review_fields(html)
+        data["title-0"] = "Rättad titel"  # a correction: a sidecar
+        assert signed_in.post(url, data=data).status_code == 200
+    finally:
+        os.umask(old)
+        atomic.umask.cache_clear()
+    meeting = coord.archive / "naturvard/2024-03-14-boras"
+    written = [meeting / "vår.txt", meeting / "vår.txt.toml", meeting / "meeting.toml", coord.archive / ".audit.jsonl"]
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == \
+        {p.name: oct(0o666 & ~umask) for p in written}
+    assert stat.S_IMODE(users_file(coord.archive).stat().st_mode) == 0o600  # the secrets stay the owner's
+
+
 def test_upload_into_an_existing_meeting(coord, signed_in):
     r = upload(signed_in, [("bilaga.txt", "Bilaga om lupin och parkslide i Lerum.".encode())], meeting=LERUM)
     url, html = review(signed_in, r)
