@@ -219,7 +219,10 @@ def test_upload_round_trip_makes_the_document_searchable(coord, signed_in):
     # Only the correction became the sidecar: what was inferred is left to the archive.
     assert tomllib.loads((coord.archive / (doc + ".toml")).read_text()) == {"title": "Minnesanteckningar vårmötet 2024"}
     # Staging is gone; the archive holds no temporary files.
-    assert list((coord.tiny.index_dir / "uploads").iterdir()) == []
+    # (An empty <key>.saved folder stays for a day, so that a second submit is told it was saved.)
+    staged = coord.tiny.index_dir / "uploads"
+    assert [p for p in staged.rglob("*") if p.is_file()] == []
+    assert [p.suffix for p in staged.iterdir()] == [".saved"]
     assert not [p for p in coord.archive.rglob(".tmp-*")]
     assert [(a["what"], a["file"]) for a in coord.audit()] == [("meeting", "naturvard/2024-03-14-boras"),
                                                                  ("upload", doc)]
