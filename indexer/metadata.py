@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from .config import Sidecar
@@ -24,6 +25,10 @@ PLACEHOLDER_TITLES = re.compile(
     re.I,
 )
 MIN_KEYWORD_HITS = 2
+# Themes are looked for in a document's first 4 million characters (some 2,000 pages): a
+# theme that is clearly there shows before, and a file of random text cannot make the scan
+# long (a 60 MiB document.xml took 189 s with one findall per keyword).
+MAX_THEME_TEXT = 4_000_000
 
 
 def infer_type(filename: str, extraction: Extraction | None) -> str:
@@ -43,28 +48,78 @@ def infer_type(filename: str, extraction: Extraction | None) -> str:
     return "other"
 
 
+def _keyword_body(keyword: str) -> str:
+    return r"\s+".join(re.escape(w) for w in keyword.split())
+
+
+@lru_cache(maxsize=256)
 def _keyword_pattern(keyword: str) -> re.Pattern:
     # A keyword matches at a word start and may be inflected or begin a compound
     # ("invasiva arter" finds "invasiva arterna", "fairtrade" finds "Fairtrade-diplomeringen").
-    words = [re.escape(w) for w in keyword.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"\w*", re.I)
+    return re.compile(r"(?<!\w)" + _keyword_body(keyword) + r"\w*", re.I)
+
+
+@lru_cache(maxsize=256)
+def _any_keyword(keywords: frozenset[str]) -> re.Pattern:
+    """Every word start where one of `keywords` begins, matching nothing itself: one scan finds all."""
+    # Grouped by first letter, so that at a word start only the keywords beginning with its
+    # letter are tried: twice as fast as one flat alternation of the sample's 103 keywords.
+    by_first: dict[str, list[str]] = {}
+    for kw in sorted(keywords):
+        first, body = kw.split()[0][0], _keyword_body(kw)  # re.escape works a character at a time
+        by_first.setdefault(first.lower(), []).append(body[len(re.escape(first)):])
+    branches = [re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in by_first.items()]
+    return re.compile(r"(?<!\w)(?=" + "|".join(branches) + ")", re.I)
 
 
 def infer_themes(themes: tuple[Theme, ...], title: str, text: str) -> tuple[str, ...]:
-    """Return the vocabulary themes whose keywords occur clearly: in the title or repeatedly."""
-    chosen = []
+    """Return the vocabulary themes whose keywords occur clearly: in the title or repeatedly.
+
+    A theme counts its keywords' matches (each keyword's own, never overlapping, as
+    `findall` counts them) until it has MIN_KEYWORD_HITS. The text is scanned once for
+    all keywords at once; a keyword whose themes are all decided leaves the scan, so the
+    work is one pass however often a keyword repeats (it was one `findall` per keyword:
+    90 passes, 3.5 s a MB), over at most MAX_THEME_TEXT characters.
+    """
+    text = text[:MAX_THEME_TEXT]
+    hits = {theme.name: 0 for theme in themes}
+    themes_of: dict[str, list[str]] = {}
+    initial: dict[str, str] = {}
     for theme in themes:
-        keywords = {theme.name.lower(), *theme.keywords}
-        hits = 0
-        for kw in keywords:
-            pattern = _keyword_pattern(kw)
-            if pattern.search(title):
-                hits = MIN_KEYWORD_HITS
+        for kw in {theme.name.lower(), *theme.keywords}:
+            if not kw.split():
+                continue
+            if _keyword_pattern(kw).search(title):
+                hits[theme.name] = MIN_KEYWORD_HITS
+            themes_of.setdefault(kw, []).append(theme.name)
+            initial[kw] = kw.split()[0][0].lower()
+    last_end: dict[str, int] = {}
+
+    def undecided() -> frozenset[str]:
+        return frozenset(kw for kw, names in themes_of.items() if any(hits[n] < MIN_KEYWORD_HITS for n in names))
+
+    open_keywords = undecided()
+    pos = 0
+    while open_keywords:
+        decided_one = False
+        for found in _any_keyword(open_keywords).finditer(text, pos):
+            pos = found.start()
+            first = text[pos].lower()
+            # re.I folds a few letters that lower() keeps apart (the long s): then try them all.
+            candidates = [kw for kw in open_keywords if initial[kw] == first] or open_keywords
+            for kw in candidates:
+                if pos < last_end.get(kw, 0) or not (m := _keyword_pattern(kw).match(text, pos)):
+                    continue
+                last_end[kw] = m.end()
+                for name in themes_of[kw]:
+                    hits[name] += 1
+                    decided_one |= hits[name] == MIN_KEYWORD_HITS
+            if decided_one:
                 break
-            hits += len(pattern.findall(text))
-        if hits >= MIN_KEYWORD_HITS:
-            chosen.append(theme.name)
-    return tuple(chosen)
+        else:
+            break  # the text is scanned to its end
+        open_keywords = undecided()
+    return tuple(theme.name for theme in themes if hits[theme.name] >= MIN_KEYWORD_HITS)
 
 
 def usable_title(title: str | None) -> str | None:

@@ -376,6 +376,55 @@ def test_each_hostile_file_ends_as_its_reason(hostile_dir, name):
     assert detail
 
 
+def _many_entries(entries: int) -> bytes:
+    """A real DOCX with `entries` empty members more: small, and a long zip directory."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes(["Text om lupin."]))) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+        for n in range(entries):
+            zout.writestr(f"e/{n}", b"")
+    return out.getvalue()
+
+
+def _end_records(directory_size: int, entries: int, zip64: bool = False) -> bytes:
+    """A file that is only a zip's end: its records say what they are told to, the rest is padding."""
+    head = b"PK\x03\x04" + b"\0" * 100
+    if not zip64:
+        return head + struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, entries, entries, directory_size, 4, 0)
+    record_at = len(head)
+    record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, directory_size, 4)
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, record_at, 1)
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return head + record + locator + end
+
+
+@pytest.mark.parametrize("build, detail", [
+    pytest.param(lambda: _many_entries(20_000), "20017 entries", id="20000-empty-entries"),
+    pytest.param(lambda: _end_records(100 * MiB, 3), "100 MiB zip directory", id="directory-of-100-MiB"),
+    pytest.param(lambda: _end_records(1000, 400_000, zip64=True), "400000 entries", id="zip64-400000-entries"),
+    pytest.param(lambda: _end_records(2**40, 1, zip64=True), "zip directory", id="zip64-directory-of-1-TiB"),
+])
+def test_a_zip_directory_too_long_to_read_is_refused_from_its_end_record(tmp_path, monkeypatch, build, detail):
+    """zipfile reads a whole directory when a file is opened: 400,000 entries took 29 s and 430 MB."""
+    path = tmp_path / "manga-poster.docx"
+    path.write_bytes(build())
+    opened = []
+    real = zipfile.ZipFile
+    monkeypatch.setattr(zipfile, "ZipFile", lambda *a, **kw: opened.append(a) or real(*a, **kw))
+    result = extract_file(str(path), 200 * MiB, lambda n: None)
+    assert isinstance(result, Failure) and result.reason == "too large", result
+    assert detail in result.detail
+    assert opened == []  # refused from the last bytes, before zipfile read its directory
+
+
+def test_a_zip_within_the_limits_still_opens(tmp_path):
+    path = tmp_path / "manga-delar.docx"
+    path.write_bytes(_many_entries(9_000))
+    result = extract_file(str(path), 200 * MiB, lambda n: None)
+    assert isinstance(result, Extraction) and "lupin" in result.pages[0]
+
+
 def test_owner_password_only_pdf_is_read(hostile_dir):
     result = extract_file(str(hostile_dir / "agarlosen.pdf"), 200 * MiB, lambda n: None)
     assert isinstance(result, Extraction) and "Öppen text" in result.pages[0]

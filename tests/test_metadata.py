@@ -100,6 +100,88 @@ def test_infer_themes(title, text, expected):
     assert infer_themes(THEMES, title, text) == expected
 
 
+def _themes_by_findall(themes, title, text):
+    """The inference as it was: one findall over the whole text per keyword (3.5 s a MB)."""
+    import re
+
+    def pattern(keyword):
+        return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in keyword.split()) + r"\w*", re.I)
+
+    chosen = []
+    for theme in themes:
+        hits = 0
+        for kw in {theme.name.lower(), *theme.keywords}:
+            if pattern(kw).search(title):
+                hits = 2
+                break
+            hits += len(pattern(kw).findall(text))
+        if hits >= 2:
+            chosen.append(theme.name)
+    return tuple(chosen)
+
+
+SHARED = (Theme("Vatten", ("vatten", "våtmark", "våtmarker i kommunen")),
+          Theme("Natur", ("våtmarker", "naturvård", "vatten")),  # a keyword of two themes
+          Theme("Kedja", ("a a", "a")))  # a keyword overlapping itself and another
+
+
+@pytest.mark.parametrize("title, text", [
+    pytest.param("Möte", "våtmarker i kommunen och Våtmarkerna", id="a-keyword-inside-another"),
+    pytest.param("Möte", "vatten", id="one-hit-counts-for-both-themes"),
+    pytest.param("Möte", "vatten VATTEN", id="two-hits-count-for-both-themes"),
+    pytest.param("Möte", "a a a", id="self-overlap"),
+    pytest.param("Möte", "a a", id="one-two-word-match-and-two-words"),
+    pytest.param("Möte", "ba a", id="word-start-only"),
+    pytest.param("Om naturvård", "", id="title"),
+    pytest.param("Möte", "våtmarker\ni\n  kommunen", id="keyword-across-lines"),
+    pytest.param("Möte", "ſkog vatten naturvårdens", id="a-letter-re-folds"),
+])
+def test_one_scan_finds_what_one_findall_per_keyword_found(title, text):
+    assert infer_themes(SHARED, title, text) == _themes_by_findall(SHARED, title, text)
+
+
+def test_the_sample_archives_themes_are_what_they_were():
+    """Every sample document's text and title, with the sample's own vocabulary: the same themes."""
+    from pathlib import Path
+
+    from indexer.config import load_archive_config
+    from indexer.extract import extract
+
+    archive = Path(__file__).resolve().parents[1] / "archive"
+    themes = load_archive_config(archive).themes
+    compared = 0
+    for path in sorted(p for p in archive.rglob("*") if p.is_file() and p.suffix != ".toml"):
+        extraction = extract(path)
+        text = "\n".join(extraction.pages)
+        for title in (extraction.title or "", extraction.heading or "", path.stem):
+            assert infer_themes(themes, title, text) == _themes_by_findall(themes, title, text), (path, title)
+        compared += 1
+    assert compared > 50
+
+
+def test_theme_inference_is_one_pass_and_bounded():
+    """A MB of random words with keywords all through, the sample's 103 keywords: the 103 findall's took 2 s."""
+    import random
+    import time
+    from pathlib import Path
+
+    from indexer.config import load_archive_config
+    from indexer.metadata import MAX_THEME_TEXT
+
+    themes = load_archive_config(Path(__file__).resolve().parents[1] / "archive").themes
+    rng = random.Random(13)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyzåäö") for _ in range(rng.randint(2, 9)))
+             for _ in range(5000)] + ["parkslide", "agenda 2030", "lupinerna", "fairtrade"]
+    text = " ".join(rng.choice(words) for _ in range(150_000))  # ~1 MB
+    started = time.perf_counter()
+    found = infer_themes(themes, "Möte", text)
+    took = time.perf_counter() - started
+    assert found == _themes_by_findall(themes, "Möte", text) and len(found) >= 3
+    assert took < 0.5, f"{took:.2f} s for {len(text) / 1e6:.1f} MB"
+    # Past MAX_THEME_TEXT nothing is looked at: a file cannot make the scan longer.
+    assert infer_themes(THEMES, "Möte", " " * MAX_THEME_TEXT + "fairtrade fairtrade") == ()
+
+
 MEETING = Meeting(folder="naturvard/2023-10-10-lerum", group="naturvard", date=date(2023, 10, 10),
                   title="Ekologisk landskapsplanering", place="Lerum", themes=("Agenda 2030",))
 

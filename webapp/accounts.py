@@ -107,8 +107,8 @@ class Accounts:
         data = {"accounts": {n: {"hash": a.hash, "created": a.created, "changed": a.changed,
                                  **({"sessions": a.sessions} if a.sessions else {})}
                              for n, a in sorted(accounts.items())}}
-        # write_bytes_atomic writes through mkstemp: the file is readable by its owner only.
-        write_bytes_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+        # Password hashes: readable by their owner only, whatever the umask.
+        write_bytes_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), mode=0o600)
 
     def names(self) -> list[str]:
         return sorted(self._read())

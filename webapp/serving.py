@@ -34,6 +34,24 @@ MAX_REQUESTS_JITTER = 1_000
 LIMIT_REQUEST_LINE = 8190
 LIMIT_REQUEST_FIELDS = 100
 LIMIT_REQUEST_FIELD_SIZE = 8190
+# Slow clients (webapp/incoming.py): each worker's event loop, not a thread, waits for a
+# request's head and its first BODY_BUFFER bytes of body, so a client that sends half a
+# request holds a socket, never a thread. A head must be complete HEAD_TIMEOUT s after the
+# loop began to wait for it; a body is given BODY_TIMEOUT s from the end of the head plus
+# 1 s for every MIN_BODY_RATE bytes that arrive (Apache's mod_reqtimeout works the same
+# way), whether the loop reads it or, past BODY_BUFFER, a thread. What is too slow is closed:
+# with a 408 from the loop, or a 400 from the app when its thread saw the body cut off. A real browser sends a head in one packet and a form at once;
+# 16 KiB/s is a poor mobile uplink, and an upload at that pace still keeps going.
+HEAD_TIMEOUT = 10
+BODY_TIMEOUT = 10
+MIN_BODY_RATE = 16 * 1024
+BODY_BUFFER = 64 * 1024  # bytes of body read in the loop: every form but an upload fits
+MAX_HEAD = 64 * 1024  # a request line and headers longer than this are answered 431 by the loop
+# Connections a worker holds at once, waiting or served (gunicorn's default). Each one
+# waiting in the loop holds at most MAX_HEAD + BODY_BUFFER bytes, so 1,000 hold at most
+# 128 MiB, for at most HEAD_TIMEOUT + BODY_TIMEOUT s unless bytes keep arriving.
+WORKER_CONNECTIONS = 1000
+FILES_KEPT_FREE = 100  # descriptors a worker keeps for its index, uploads and logs
 
 
 class ServeUsage(ArkivError, ValueError):
@@ -66,6 +84,19 @@ def cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1
+
+
+def worker_connections() -> int:
+    """WORKER_CONNECTIONS, or fewer when this process may not open that many files."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return WORKER_CONNECTIONS
+    if soft == resource.RLIM_INFINITY:
+        return WORKER_CONNECTIONS
+    return max(THREADS + 1, min(WORKER_CONNECTIONS, soft - FILES_KEPT_FREE))
 
 
 def gunicorn_problem() -> str | None:
@@ -104,6 +135,7 @@ def gunicorn_settings(site: Site, workers: int) -> dict:
         "bind": [site.address],
         "workers": workers,
         "threads": THREADS,
+        "worker_connections": worker_connections(),
         "timeout": TIMEOUT,
         "graceful_timeout": GRACEFUL_TIMEOUT,
         "keepalive": KEEPALIVE,

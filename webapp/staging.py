@@ -2,6 +2,8 @@
 
     <index folder>/uploads/<key>/manifest.json   who, when, where to, each file and what was inferred
     <index folder>/uploads/<key>/<n><ext>        the uploaded bytes
+    <index folder>/uploads/<key>.saving/         the same, taken by the one request saving it
+    <index folder>/uploads/<key>.saved/          empty: this batch was saved (for a late second submit)
 
 Nothing here is in the archive until the coordinator saves; a batch nobody
 saves is removed after a day.  A batch belongs to the coordinator who made it.
@@ -9,6 +11,7 @@ saves is removed after a day.  A batch belongs to the coordinator who made it.
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import shutil
@@ -26,6 +29,9 @@ MAX_AGE_SECONDS = 24 * 3600
 CHUNK = 1 << 20
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
+
+
+SAVING, SAVED = ".saving", ".saved"
 
 
 class FileTooLarge(Exception):
@@ -86,6 +92,41 @@ class Staging:
         if manifest.get("owner") != owner or time.time() - manifest.get("created", 0) > MAX_AGE_SECONDS:
             return None
         return Batch(key, folder, manifest)
+
+    def claim(self, batch: Batch) -> Batch | None:
+        """The batch taken for saving by this request alone, or None when another one took it first.
+
+        A rename is atomic: of two submits of one review form (a double click, a second
+        tab), one gets the folder and saves, the other is told, and nothing is saved twice.
+        """
+        claimed = self.root / (batch.key + SAVING)
+        try:
+            os.rename(batch.folder, claimed)
+        except OSError:
+            return None
+        return Batch(batch.key, claimed, batch.manifest)
+
+    def release(self, claimed: Batch) -> None:
+        """Saving failed: the batch is back, to review and save again."""
+        try:
+            os.rename(claimed.folder, self.root / claimed.key)
+        except OSError:
+            pass
+
+    def saved(self, claimed: Batch) -> None:
+        """Saving succeeded: the files go, an empty folder says so until cleanup removes it after a day."""
+        shutil.rmtree(claimed.folder, ignore_errors=True)
+        (self.root / (claimed.key + SAVED)).mkdir(mode=0o700, exist_ok=True)
+
+    def state(self, key: str) -> str | None:
+        """"saving" or "saved" for a batch no longer waiting for review, else None."""
+        if not _KEY.match(key or ""):
+            return None
+        if (self.root / (key + SAVED)).is_dir():
+            return "saved"
+        if (self.root / (key + SAVING)).is_dir():
+            return "saving"
+        return None
 
     def discard(self, batch: Batch) -> None:
         shutil.rmtree(batch.folder, ignore_errors=True)

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -182,6 +183,13 @@ def start():
 def _batch_or_404(key: str):
     batch = staging().load(key, who())
     if batch is None:
+        state = staging().state(key)
+        if state == "saved":
+            abort(409, description="Den här uppladdningen är redan sparad i arkivet. Ingenting sparades en gång "
+                                   "till.")
+        if state == "saving":
+            abort(409, description="Den här uppladdningen sparas just nu, från en annan flik eller ett tidigare "
+                                   "klick. Ingenting sparades en gång till.")
         abort(404, description="Uppladdningen finns inte: den kan redan vara sparad, avbruten eller för gammal.")
     return batch
 
@@ -239,15 +247,14 @@ def save(key: str):
     config = get_index().config
     themes = {t.name for t in config.themes}
     errors: dict[str, str] = {}
-    files: list[NewFile] = []
+    chosen: list[tuple[int, str, Sidecar, str]] = []  # (file n, its name, sidecar, clash choice)
     for n, entry in enumerate(batch.manifest["files"]):
         if entry.get("refused") or request.form.get(f"skip-{n}"):
             continue
         found = _corrections(request.form, n, entry, themes, errors)
         if found is not None:
-            sidecar, clash = found
-            files.append(NewFile(batch.path(n), entry["name"], sidecar, clash))
-    if not errors and not files:
+            chosen.append((n, entry["name"], *found))
+    if not errors and not chosen:
         errors["files"] = "Det finns inga filer att spara: alla är överhoppade eller kan inte läggas till."
     if errors:
         return _review_page(batch, errors, request.form, 400)
@@ -258,20 +265,35 @@ def save(key: str):
         draft = MeetingDraft(date.fromisoformat(where["date"]), place=where["place"], title=where["title"],
                              themes=tuple(where["themes"]),
                              speakers=tuple(Speaker(n, o) for n, o in where["speakers"]))
+    claimed = staging().claim(batch)
+    if claimed is None:  # another submit of this form took it first
+        return _batch_or_404(key)
     filing = Filing(group=where["group"], folder=None if draft else where["folder"], new_meeting=draft,
-                    files=tuple(files))
+                    files=tuple(NewFile(claimed.path(n), name, sidecar, clash) for n, name, sidecar, clash in chosen))
     try:
         filed = file_documents(archive_dir(), filing, who())
     except ChangeError as e:
+        staging().release(claimed)
         current_app.logger.info("upload refused: %s", e)
         return _review_page(batch, {}, request.form, 409,
-                            message=f"Ingenting sparades: {e}. Ladda upp filerna igen om mötet har ändrats.")
-    staging().discard(batch)
+                            message=f"Ingenting sparades: {_without_paths(str(e))}. Ladda upp filerna igen om "
+                                    "mötet har ändrats.")
+    except BaseException:
+        staging().release(claimed)
+        raise
+    staging().saved(claimed)
     indexed = reindex()
     index = get_index()
     saved = [index.document(i) for i in filed.added] if indexed else []
     return render_template("upload_done.html", filed=filed, saved=[d for d in saved if d], indexed=indexed,
                            where=where, group_name=config.group(where["group"]).name)
+
+
+def _without_paths(message: str) -> str:
+    """A message as a coordinator may see it: the server's own folders left out."""
+    for root in (holder().index_dir, archive_dir()):
+        message = message.replace(f"{root}{os.sep}", "").replace(str(root), "arkivet")
+    return message
 
 
 @bp.post("/upload/<key>/cancel")

@@ -74,7 +74,7 @@ def record_change(archive: Path, change: Change) -> None:
     line = (json.dumps(change.to_json(), ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
     path = audit_path(archive)
     created = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)  # less the umask: indexer/atomic.py
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # whole lines, even from several processes
         os.write(fd, line)

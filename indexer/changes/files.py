@@ -32,7 +32,7 @@ def archive_lock(archive: Path) -> Iterator[None]:
 
     An flock dies with its process: a killed writer leaves no stale lock.
     """
-    fd = os.open(Path(archive) / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(Path(archive) / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

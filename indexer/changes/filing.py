@@ -134,7 +134,8 @@ def _check_files(archive: Path, folder: Path, filing: Filing) -> list[tuple[NewF
         if f.on_clash not in CLASH_CHOICES:
             raise ChangeError(f"'{f.on_clash}' is not one of {', '.join(CLASH_CHOICES)}")
         if not Path(f.path).is_file():
-            raise ChangeError(f"{f.path}: no such file")
+            # Its name, not its path: the path is the server's (a staged upload), not the user's.
+            raise ChangeError(f"{f.name}: the file to be saved is no longer there")
         name = safe_filename(f.name)
         if not is_document_name(name):
             raise ChangeError(f"'{name}' is not a name a document can have in the archive")

@@ -46,9 +46,11 @@ from ..errors import ArkivError, ExtractionError
 from ..models import TIMEOUT, TOO_MUCH_MEMORY, Failure, Result
 from .read import DEFAULT_MAX_BYTES, extract
 
-# A target reads one file: target(path, max_bytes, on_pages) -> Result.  It must be a
-# module-level function (workers import it by name).
-Target = Callable[[str, int, Callable[[int], None]], Result]
+# A target reads one file: target(path, max_bytes, on_pages) -> Result, or, when run() is
+# given a job for the file, target(path, max_bytes, on_pages, job).  It must be a
+# module-level function or a functools.partial of one (workers unpickle it by name); a
+# target may return any picklable object besides a Failure.
+Target = Callable[..., Result]
 
 GiB = 1024 ** 3
 OUT_OF_MEMORY = Failure(TOO_MUCH_MEMORY, "ran out of memory while reading the file")
@@ -165,13 +167,13 @@ def worker_main(conn: Connection, parent: int) -> None:
             return
         if task is None:
             return
-        task_id, path, max_bytes = task
+        task_id, path, max_bytes, job = task
 
         def on_pages(n: int, task_id=task_id) -> None:
             conn.send(("pages", task_id, int(n)))
 
         try:
-            result = target(path, max_bytes, on_pages)
+            result = target(path, max_bytes, on_pages) if job is None else target(path, max_bytes, on_pages, job)
         except MemoryError:
             result = OUT_OF_MEMORY
         except Exception as e:  # noqa: BLE001 - a target that raises costs this file
@@ -338,7 +340,8 @@ class ExtractionPool:
         if task is not None:
             yield task, _death_reason(exitcode)
 
-    def _dispatch(self, pending: deque[int], paths: Sequence[str | os.PathLike[str]]) -> None:
+    def _dispatch(self, pending: deque[int], paths: Sequence[str | os.PathLike[str]],
+                  jobs: Sequence | None) -> None:
         """Give files to idle workers; start workers while there are files for them."""
         for w in list(self.workers):
             if not pending:
@@ -349,7 +352,7 @@ class ExtractionPool:
                     continue
                 i = pending.popleft()
                 try:
-                    w.conn.send((i, str(paths[i]), self.limits.max_bytes))
+                    w.conn.send((i, str(paths[i]), self.limits.max_bytes, jobs[i] if jobs is not None else None))
                 except OSError:
                     pending.appendleft(i)  # it died idle: its end of file is read next
                     continue
@@ -397,12 +400,15 @@ class ExtractionPool:
         yield w.task, Failure(TIMEOUT, f"reading took over {seconds:.{0 if limit >= 10 else 1}f} s and was "
                                        f"stopped (limit {limit:.{0 if limit >= 10 else 1}f} s)")
 
-    def run(self, paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[int, Result]]:
-        """Read every path; yield (position in `paths`, result) as each one finishes."""
+    def run(self, paths: Sequence[str | os.PathLike[str]], jobs: Sequence | None = None) -> Iterator[tuple[int, Result]]:
+        """Read every path; yield (position in `paths`, result) as each one finishes.
+
+        With `jobs` (one picklable value per path), the target is given the path's job too.
+        """
         pending = deque(range(len(paths)))
         self._ramp_at = time.monotonic() + RAMP_UP
         while pending or any(w.task is not None for w in self.workers):
-            self._dispatch(pending, paths)
+            self._dispatch(pending, paths, jobs)
             now = time.monotonic()
             deadline = min((w.deadline(self.limits) for w in self.workers), default=now)
             if now < self._ramp_at and len(self.workers) < self.jobs and \

@@ -108,7 +108,7 @@ def write_lock(index_dir: Path, timeout: float = 60.0,
     leaves a stale lock behind.
     """
     Path(index_dir).mkdir(parents=True, exist_ok=True)
-    fd = os.open(Path(index_dir) / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(Path(index_dir) / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         deadline = time.monotonic() + timeout
         waited = False

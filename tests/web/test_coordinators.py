@@ -219,10 +219,90 @@ def test_upload_round_trip_makes_the_document_searchable(coord, signed_in):
     # Only the correction became the sidecar: what was inferred is left to the archive.
     assert tomllib.loads((coord.archive / (doc + ".toml")).read_text()) == {"title": "Minnesanteckningar vårmötet 2024"}
     # Staging is gone; the archive holds no temporary files.
-    assert list((coord.tiny.index_dir / "uploads").iterdir()) == []
+    # (An empty <key>.saved folder stays for a day, so that a second submit is told it was saved.)
+    staged = coord.tiny.index_dir / "uploads"
+    assert [p for p in staged.rglob("*") if p.is_file()] == []
+    assert [p.suffix for p in staged.iterdir()] == [".saved"]
     assert not [p for p in coord.archive.rglob(".tmp-*")]
     assert [(a["what"], a["file"]) for a in coord.audit()] == [("meeting", "naturvard/2024-03-14-boras"),
                                                                  ("upload", doc)]
+
+
+def test_a_review_form_submitted_twice_saves_the_batch_once(coord, signed_in):
+    url, html = review(signed_in, upload(signed_in, [("x.txt", b"Text om lupin och parkslide.")], meeting=LERUM))
+    data = review_fields(html)
+    assert signed_in.post(url, data=data).status_code == 200
+    late = signed_in.post(url, data=data)  # the second click, or the form again from another tab
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409 and "redan sparad" in page
+    assert str(coord.tiny.root.parent) not in page
+    assert sorted(p.name for p in (coord.archive / LERUM).iterdir() if p.name.startswith("x")) == ["x.txt"]
+    assert [a["what"] for a in coord.audit()] == ["upload"]
+    assert signed_in.get(url).status_code == 409  # the review page says so too
+
+
+def test_two_submits_at_once_save_the_batch_once(coord):
+    """Two requests of one review form in flight together: one saves, the other is told, no x-2.txt."""
+    import threading
+
+    clients = [coord.app.test_client() for _ in range(2)]
+    sign_in(clients[0])
+    url, html = review(clients[0], upload(clients[0], [("x.txt", b"Text om lupin.")], meeting=LERUM))
+    session = clients[0].get_cookie("session")
+    clients[1].set_cookie(session.key, session.value)  # the same browser: one session, two tabs
+    data = review_fields(html)
+    statuses = []
+    start = threading.Barrier(2)
+
+    def submit(c):
+        start.wait()
+        statuses.append(c.post(url, data=data).status_code)
+
+    threads = [threading.Thread(target=submit, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 409]
+    assert sorted(p.name for p in (coord.archive / LERUM).iterdir() if p.name.startswith("x")) == ["x.txt"]
+
+
+def test_a_refused_save_names_no_server_path_and_can_be_tried_again(coord, signed_in):
+    url, html = review(signed_in, upload(signed_in, [("x.txt", b"Text om lupin.")], meeting=LERUM))
+    staged = next(p for p in (coord.tiny.index_dir / "uploads").rglob("*") if p.suffix == ".txt")
+    moved = staged.with_name("gone")
+    staged.rename(moved)  # the staged file disappeared (a clean-up, a full disk)
+    r = signed_in.post(url, data=review_fields(html))
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409 and "x.txt" in page
+    assert str(coord.tiny.root.parent) not in page and "/uploads/" not in page
+    moved.rename(staged)
+    assert signed_in.post(url, data=review_fields(html)).status_code == 200  # released, not lost
+    assert (coord.archive / LERUM / "x.txt").is_file()
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_every_file_the_archive_holds_has_one_mode_from_the_umask(coord, signed_in, umask):
+    """Uploads and sidecars were 0600 (mkstemp's), files put there by hand and the audit log 0644."""
+    from indexer import atomic
+
+    old = os.umask(umask)
+    atomic.umask.cache_clear()
+    try:
+        r = upload(signed_in, [("vår.txt", "Minnesanteckningar om lupin.".encode())], date="2024-03-14",
+                   place="Borås", title="Vårmöte")
+        url, html = review(signed_in, r)
+        data = review_fields(html)
+        data["title-0"] = "Rättad titel"  # a correction: a sidecar
+        assert signed_in.post(url, data=data).status_code == 200
+    finally:
+        os.umask(old)
+        atomic.umask.cache_clear()
+    meeting = coord.archive / "naturvard/2024-03-14-boras"
+    written = [meeting / "vår.txt", meeting / "vår.txt.toml", meeting / "meeting.toml", coord.archive / ".audit.jsonl"]
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == \
+        {p.name: oct(0o666 & ~umask) for p in written}
+    assert stat.S_IMODE(users_file(coord.archive).stat().st_mode) == 0o600  # the secrets stay the owner's
 
 
 def test_upload_into_an_existing_meeting(coord, signed_in):
@@ -329,6 +409,50 @@ def test_content_decides_the_type(coord, signed_in):
     assert r.status_code == 200
     assert not (coord.archive / LERUM / "x.pdf").exists() and not (coord.archive / LERUM / "program.exe").exists()
     assert (coord.archive / LERUM / "anteckningar.txt").is_file()
+
+
+def test_an_uploads_content_is_read_in_the_extraction_worker_only(coord, signed_in, monkeypatch):
+    """Sniffing, a zip's directory, the text and the themes inferred from it: none in the web process.
+
+    A 17 MB DOCX of random text took 189 s of theme inference here, and a zip of 400,000
+    entries 29 s and 430 MB of directory parsing, outside the worker's limits.
+    """
+    import zipfile
+
+    from builders import docx_bytes
+
+    from indexer import metadata
+    from indexer.changes import inspect
+
+    read_here = []
+
+    def refuse(what):
+        def called(*args, **kwargs):
+            read_here.append(what)
+            raise AssertionError(f"{what} in the web process")
+        return called
+
+    # A .docx whose zip end record says 60,000 entries: over the 10,000-entry guard. (The
+    # test client spools a body over 500 kB to a file it never closes, so it is not built
+    # of 12,000 real ones.)
+    poster = bytearray(docx_bytes(["Affisch."]))
+    end = poster.rfind(b"PK\x05\x06")
+    poster[end + 8:end + 12] = (60_000).to_bytes(2, "little") * 2
+    real_themes = metadata.infer_themes
+    monkeypatch.setattr(zipfile, "ZipFile", refuse("zipfile.ZipFile"))
+    monkeypatch.setattr(inspect, "content_format", refuse("content_format"))
+    monkeypatch.setattr(inspect, "extract_file", refuse("extract_file"))
+    monkeypatch.setattr(metadata, "infer_themes",
+                        lambda themes, title, text: refuse("infer_themes over text")() if text else
+                        real_themes(themes, title, text))
+    files = [("parkslide.docx", docx_bytes(["Om parkslide och lupin.", "Mer om parkslide."])),
+             ("affisch.docx", bytes(poster)), ("lupin.txt", "Lupin och parkslide.".encode())]
+    url, html = review(signed_in, upload(signed_in, files, meeting="miljostrategi/2022-05-05",
+                                         group="miljostrategi"))
+    assert read_here == []
+    data = review_fields(html)
+    assert data["themes-0"] == ["Invasiva arter"] and data["themes-2"] == ["Invasiva arter"]
+    assert "för stor för att läsas" in html  # the zip, said in Swedish, refused in the worker by its end record
 
 
 def test_duplicate_is_detected_and_skipped_unless_wanted(coord, signed_in):

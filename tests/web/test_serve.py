@@ -133,6 +133,7 @@ def test_serve_runs_gunicorn_with_its_settings(forked, served, web_archive, caps
     cfg = application.cfg
     assert cfg.bind == ["127.0.0.2:8123"]
     assert (cfg.workers, cfg.threads) == (3, serving.THREADS)
+    assert cfg.worker_connections == serving.worker_connections() > serving.THREADS
     from gunicorn.workers.gthread import ThreadWorker
 
     assert issubclass(cfg.worker_class, ThreadWorker)
@@ -178,6 +179,15 @@ def test_ipv6_host_in_brackets(forked, web_archive):
     assert cli.main(_args(web_archive, "--host", "::1", "--port", "8124")) == 0
     (application, _), = forked
     assert application.cfg.bind == ["[::1]:8124"]
+
+
+@pytest.mark.parametrize("soft, connections", [(20_000, serving.WORKER_CONNECTIONS), (1024, 1024 - serving.FILES_KEPT_FREE),
+                                               (50, serving.THREADS + 1)])
+def test_worker_connections_fit_the_open_files_limit(monkeypatch, soft, connections):
+    import resource
+
+    monkeypatch.setattr(resource, "getrlimit", lambda what: (soft, 1 << 20))
+    assert serving.worker_connections() == connections
 
 
 def test_cores_follow_the_affinity(monkeypatch):
@@ -443,5 +453,86 @@ def test_a_body_over_the_upload_limit_is_refused_from_its_headers(tmp_path):
                 answer = s.recv(4096).decode("latin-1")  # nothing of the body has been sent
                 assert answer.startswith("HTTP/1.1 413"), (path, answer[:200])
                 assert time.monotonic() - started < 5
+    finally:
+        server.kill()
+
+
+# -- slow clients: a half-sent request holds a socket, never a thread ------------------
+def _half_sent(port: int, what: bytes, count: int) -> list[socket.socket]:
+    held = []
+    for _ in range(count):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(what)
+        held.append(s)
+    return held
+
+
+@needs_linux
+def test_a_hundred_half_sent_requests_do_not_stall_the_site(tmp_path):
+    """gthread gave each half-sent request a thread (4 a worker): the fifth client got no answer."""
+    server = _one_worker(tmp_path)
+    held = []
+    try:
+        workers = server.wait_for_workers(1)
+        head = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"  # one header, then silence
+        body = (b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                b"Content-Length: 1000\r\n\r\nname=a")  # the head, a little of the body, then silence
+        held = _half_sent(server.port, head, 100) + _half_sent(server.port, body, 20)
+        time.sleep(0.5)  # every one of them is in the worker by now
+        started = time.monotonic()
+        worker, status, answer = _ask(server.port, "/api/search?q=lupin", workers)
+        took = time.monotonic() - started
+        assert status == 200 and json.loads(answer)["total"] == 1
+        assert took < 3, f"the search took {took:.1f} s behind 120 half-sent requests"
+        assert worker in workers
+    finally:
+        for s in held:
+            s.close()
+        server.kill()
+
+
+def _trickle(port: int, start: bytes, most: float) -> tuple[float, bytes]:
+    """Send `start`, then a byte a second until the server answers or closes: (seconds, answer)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        began = time.monotonic()
+        s.sendall(start)
+        s.settimeout(1)
+        while time.monotonic() - began < most:
+            try:
+                s.sendall(b"a")
+                answer = s.recv(4096)
+                return time.monotonic() - began, answer
+            except socket.timeout:
+                continue
+            except OSError:  # reset: closed without an answer
+                return time.monotonic() - began, b""
+        return time.monotonic() - began, b"still open"
+
+
+@needs_linux
+def test_a_client_sending_a_byte_a_second_is_cut_off(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = _one_worker(tmp_path)
+    try:
+        server.wait_for_workers(1)
+        form = b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        slow = {
+            # The loop waits for these: a head, and a form body (under BODY_BUFFER).
+            "head": (b"GET /api/search?q=lupin HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", serving.HEAD_TIMEOUT),
+            "form body": (form + b"Content-Length: 200\r\n\r\n", serving.BODY_TIMEOUT),
+            # Past BODY_BUFFER a thread reads the body, under the same deadline.
+            "long body": (form + b"Content-Length: 1000000\r\n\r\n" + b"a" * (serving.BODY_BUFFER + 1000),
+                          serving.BODY_TIMEOUT + (serving.BODY_BUFFER + 1000) / serving.MIN_BODY_RATE),
+        }
+        with ThreadPoolExecutor(len(slow)) as pool:
+            ended = dict(zip(slow, pool.map(lambda what: _trickle(server.port, what[0], what[1] + 20),
+                                            slow.values())))
+        for name, (took, answer) in ended.items():
+            assert slow[name][1] - 1 < took < slow[name][1] + 3, (name, took, answer)
+            status = answer[:12]
+            assert status in (b"HTTP/1.1 408", b"HTTP/1.1 400"), (name, answer)
+        assert _ask(server.port, "/api/search?q=lupin", {server.proc.pid})[1] == 200
+        assert "Traceback" not in server.output()
     finally:
         server.kill()
