@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 import pytest
 from test_routes import checked_boxes
 
-from indexer import DOCUMENT_TYPES, SearchRequest
-from webapp import params
+from indexer import DOCUMENT_TYPES, IndexSettings, SearchIndex, SearchRequest, update_index
+from webapp import create_app, params
+from web_archive import ARKIV_TOML, TODAY
 
 ROUTES = ["/", "/api/search"]
 
@@ -52,6 +53,32 @@ def themes(n: int, width: int = 40) -> list[tuple[str, str]]:
     return [("theme", t) for t in (*REAL_THEMES, *made_up)[:n]]
 
 
+def declared(pairs: list[tuple[str, str]]) -> str:
+    """arkiv.toml lines declaring every group and theme `pairs` names: an unknown one is a 400 now."""
+    lines = []
+    for name, value in pairs:
+        if name == "group":
+            lines.append(f'[[groups]]\nslug = "{value}"\nname = "{value}"\n')
+        elif name == "theme" and value not in REAL_THEMES:
+            lines.append(f'[[themes]]\nname = "{value}"\nkeywords = []\n')
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory):
+    """An archive whose arkiv.toml holds the most groups and themes the bounds let a search choose."""
+    base = tmp_path_factory.mktemp("wide")
+    archive, index_dir = base / "arkiv", base / "index"
+    (archive / "naturvard" / "2023-10-10-lerum").mkdir(parents=True)
+    (archive / "naturvard" / "2023-10-10-lerum" / "minnesanteckningar.txt").write_text(
+        "Minnesanteckningar\nOm invasiva arter och skog.\n", encoding="utf-8")
+    (archive / "arkiv.toml").write_text(
+        ARKIV_TOML + "\n" + declared(themes(50)) + "\n" + declared(largest_request()), encoding="utf-8")
+    update_index(IndexSettings(archive=archive, index_dir=index_dir, today=TODAY))
+    app = create_app({"TESTING": True, "ARKIV_ARCHIVE": str(archive), "ARKIV_INDEX": str(index_dir)})
+    return app.test_client(), SearchIndex(archive, index_dir)
+
+
 @pytest.mark.parametrize("route", ROUTES)
 def test_51_themes_are_400(client, route):
     assert_swedish_400(client.get(route, query_string=themes(51)), "Högst 50 val åt gången under Tema")
@@ -75,7 +102,8 @@ def test_overlong_value_is_400(client, route, name):
     assert_swedish_400(client.get(route, query_string={name: "7" * 201}), "för långt", "högst 200 tecken")
 
 
-def test_50_themes_search_and_show_every_choice(client, web_index):
+def test_50_themes_search_and_show_every_choice(wide):
+    client, web_index = wide
     chosen = themes(50)
     req = SearchRequest(themes=tuple(t for _, t in chosen))
     api = client.get("/api/search", query_string=chosen)
@@ -134,7 +162,8 @@ def largest_request() -> list[tuple[str, str]]:
     return [(n, v + "x" * pad) for n, v in names] + fixed
 
 
-def test_largest_page_allowed(client):
+def test_largest_page_allowed(wide):
+    client, _ = wide
     query = largest_request()
     assert params.MAX_URL_LENGTH - 100 < len(urlencode(query)) <= params.MAX_URL_LENGTH
     r = client.get("/", query_string=query)
