@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # run as a script from anywhere
-    sys.path.insert(0, str(REPO))
-    sys.path.insert(0, str(REPO / "bench"))
+for _path in (REPO, REPO / "bench"):  # run as a script from anywhere, or imported by a test
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 from make_corpus_archive import CORPUS  # noqa: E402
 from relevance import mean, recall_at_k, reciprocal_rank  # noqa: E402
@@ -100,7 +100,9 @@ def pairs_of_page(page: str, text: str) -> list[Pair]:
             answer_lines.append(lines[i])
             i += 1
         answer = "\n".join(_clean(a) for a in answer_lines if a.strip())
-        if len(re.findall(r"\w+", question)) >= MIN_QUESTION_WORDS and MIN_ANSWER <= len(answer) <= MAX_ANSWER:
+        # A passage that repeats its question (a report's summary under its title) would hand it over.
+        if len(re.findall(r"\w+", question)) >= MIN_QUESTION_WORDS and MIN_ANSWER <= len(answer) <= MAX_ANSWER \
+                and question.lower().rstrip("?") not in answer.lower():
             found.append(Pair(page, len(found) + 1, question, answer, "heading" if heading else "bold"))
     return found
 

@@ -160,3 +160,27 @@ def test_a_word_the_dictionary_lists_is_never_corrected(spelled):
     # "bilar" (cars) is a word: no hits rather than the hits of "pilar" (arrows).
     res = spelled.search(SearchRequest(query="bilar"))
     assert res.total == 0 and res.suggestion is None and res.corrected is None
+
+
+def test_ranking_over_several_segments_equals_one_segment(tmp_path):
+    # Only the allowed documents are scored, segment by segment: an index written in two
+    # runs must rank as the same index written at once.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = TinyArchive(tmp_path / "a"), TinyArchive(tmp_path / "b")
+    files = {f"naturvard/2020-01-{n + 1:02d}/dok.txt": f"Dokument {n}\n" + "lupin " * (n % 7 + 1) + "parkslide " * (n % 3)
+             for n in range(24)}
+    for n, (rel, text) in enumerate(files.items()):
+        first.write(rel, text)
+        second.write(rel, text)
+        if n == 11:
+            first.index()  # the first half in one segment, the rest in another
+    first.index()
+    second.index(rebuild=True)
+    with first.open()._borrow() as (_snap, searcher):
+        assert len(list(searcher.reader().leaf_readers())) == 2
+    for query in ("lupin parkslide", "var finns lupin?", "parkslide"):
+        a = first.open().search(SearchRequest(query=query, per_page=30))
+        b = second.open().search(SearchRequest(query=query, per_page=30))
+        assert [(h.id, round(h.score, 6)) for h in a.hits] == [(h.id, round(h.score, 6)) for h in b.hits]
+        assert a.total == b.total > 0

@@ -90,15 +90,15 @@ class _Budget:
 
 
 class _BudgetedFilter(FilterCollector):
-    """Score only the documents in `allow`, and stop when the budget is spent.
+    """Score only the documents in `allow` (document numbers), and stop when the budget is spent.
 
     Whoosh's TimeLimitCollector cannot do this: it collects past a FilterCollector
     inside it, and its timer needs SIGALRM, which only the main thread may use.
     """
 
     def __init__(self, child, allow: np.ndarray, budget: _Budget):
-        super().__init__(child, allow=set(allow.tolist()))
-        self._sorted = np.sort(allow).tolist()
+        super().__init__(child)
+        self._sorted = np.sort(allow)
         self.budget = budget
 
     def collect_matches(self):
@@ -106,8 +106,8 @@ class _BudgetedFilter(FilterCollector):
         # word's thousands): jump the matcher from one to the next instead of walking them all.
         child, offset = self.child, self.offset
         matcher = child.matcher
-        mine = [d - offset for d in self._sorted if offset <= d < offset + child.subsearcher.doc_count_all()]
-        for n, sub_docnum in enumerate(mine):
+        lo, hi = np.searchsorted(self._sorted, [offset, offset + child.subsearcher.doc_count_all()])
+        for n, sub_docnum in enumerate((self._sorted[lo:hi] - offset).tolist()):
             if n % BUDGET_CHECK_EVERY == BUDGET_CHECK_EVERY - 1 and self.budget.over():
                 raise TimeLimit
             if not matcher.is_active():
