@@ -2,28 +2,15 @@
 
 The full table is `python bench/questions.py`; this runs the same pairs, the
 answers alone, and holds the search to what it measured there: ahead of stock
-Whoosh with OR grouping, and far ahead of requiring every word.
+Whoosh with OR grouping.
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from bench_modules import load_bench
 
-
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_questions", REPO / "bench" / "questions.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench("questions")
 pytestmark = pytest.mark.skipif(not bench.CORPUS.is_file(),
                                 reason=f"{bench.CORPUS} is absent (a fresh clone has no ../shared/corpus)")
 

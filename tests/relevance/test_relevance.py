@@ -6,26 +6,17 @@ sample archive are built once for this module.
 """
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 
 import pytest
 
+from bench_modules import load_bench
+
 REPO = Path(__file__).resolve().parents[2]
 ARCHIVE = REPO / "archive"
 
-
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_relevance", REPO / "bench" / "relevance.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-rel = _load_bench()
+rel = load_bench("relevance")
 QUERIES = rel.load_queries(rel.DEFAULT_QUERIES)
 CHECKED_TOP3 = [q for q in QUERIES if q.type == "trap" or q.not_top3]
 
