@@ -2,11 +2,11 @@
 
 A query without operators is a question or a topic.  Each of its words (with
 the alternatives expansion added) becomes a clause.  Function words (vad, hur,
-får, kring — indexer.lang.is_function_word) and words most documents hold never
-keep a document out; of the other words a document must hold `needed(n)`.
-Every clause adds to the score (BM25F), words that stand next to each other
-in a document as in the query add more, and the sum is scaled by the share of
-the content words the document holds (`coordination`).
+får, kring — indexer.lang.is_function_word) and words many documents hold
+(COMMON_RATIO) never keep a document out; of the other words a document must
+hold `needed(n)`.  Every clause adds to the score (BM25F), a topic's words that
+stand next to each other in a document as in the query add more, and the sum
+is scaled by the share of the content words the document holds (`coordination`).
 """
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ from .query import parse
 # not a third of the archive (on 44k pages: 21,000 -> 1,900 for "hur arbetar regeringen med avfall?").
 COMMON_RATIO = 0.1
 MIN_DOCS_FOR_RATIO = 20
-FUNCTION_BOOST = 0.5
-PARTS_BOOST = 0.3
+FUNCTION_BOOST = 0.5  # a function word ranks at half a content word's weight
+PARTS_BOOST = 0.3  # a typed compound's parts, for texts that say it in other words
 PAIR_BOOST = 0.5  # two query words side by side in a document
 # A document holding half the content words scores half (Lucene's classic coordination).
 COORD_POWER = 1.0
