@@ -114,9 +114,13 @@ class Staging:
             pass
 
     def saved(self, claimed: Batch) -> None:
-        """Saving succeeded: the files go, an empty folder says so until cleanup removes it after a day."""
-        shutil.rmtree(claimed.folder, ignore_errors=True)
+        """Saving succeeded: the files go, an empty folder says so until cleanup removes it after a day.
+
+        The marker comes first: a second submit asking in between finds "saving" or
+        "saved", never neither (which read as an unknown batch, a 404).
+        """
         (self.root / (claimed.key + SAVED)).mkdir(mode=0o700, exist_ok=True)
+        shutil.rmtree(claimed.folder, ignore_errors=True)
 
     def state(self, key: str) -> str | None:
         """"saving" or "saved" for a batch no longer waiting for review, else None."""

@@ -602,3 +602,20 @@ def test_done_when(coord, signed_in):
                    ("edit", NAME, doc), ("remove", NAME, f"{folder}/uppfoljning.txt"),
                    ("restore", NAME, f"{folder}/uppfoljning.txt")]
     assert all(set(a) >= {"when", "who", "what", "file", "sha256_before", "sha256_after"} for a in coord.audit())
+
+
+def test_a_saved_batch_reads_as_saving_or_saved_at_every_moment(tmp_path, monkeypatch):
+    # A second submit asks for the batch's state while the first one finishes: the marker
+    # must exist before the files go, or the answer in between is an unknown batch (a 404).
+    from webapp import staging as staging_module
+
+    area = staging_module.Staging(tmp_path)
+    batch = area.create("anna")
+    batch.save()
+    claimed = area.claim(batch)
+    seen = []
+    real = staging_module.shutil.rmtree
+    monkeypatch.setattr(staging_module.shutil, "rmtree",
+                        lambda path, **kw: (seen.append(area.state(batch.key)), real(path, **kw)))
+    area.saved(claimed)
+    assert seen == ["saved"] and area.state(batch.key) == "saved"
