@@ -39,6 +39,11 @@ _NEAR_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 WEEK_YEAR_REACH = 25
 
 
+# A document's own date stands near its start; the patterns walk a text without dates to
+# its end (0.2 s a MB), and a saved upload is described in the web process.
+MAX_DATE_TEXT = 200_000
+
+
 def _week_dates(text: str):
     for m in _WEEK.finditer(text):
         after = _NEAR_YEAR.search(text, m.end(), m.end() + WEEK_YEAR_REACH)
@@ -56,7 +61,9 @@ def first_date_in_text(text: str, today: date) -> date | None:
     """Return the earliest-placed valid Swedish date in `text` that is not after `today`.
 
     Week numbers count as the Monday of that week, when a year stands close by.
+    Only the first MAX_DATE_TEXT characters are read.
     """
+    text = text[:MAX_DATE_TEXT]
     found: list[tuple[int, date]] = []
     for pos, day in _week_dates(text):
         if MIN_PLAUSIBLE_YEAR <= day.year and day <= today:
