@@ -90,3 +90,30 @@ def test_at_most_max_searchers_are_open_at_once(sample_copy, monkeypatch):
     # The first searcher comes with the snapshot; at most MAX_SEARCHERS - 1 more are opened.
     assert len(opened) <= searcher_module.MAX_SEARCHERS - 1
 
+
+
+def test_segments_are_separate_files_and_a_searcher_reads_no_file_later(tmp_path):
+    # Compound segments were copied into memory by every searcher (257 MB each on 44k
+    # pages); separate files share the page cache.  Whoosh opens a column at first use,
+    # so a searcher opens them all at once: a merge may delete the files meanwhile.
+    from tiny import TinyArchive
+
+    t = TinyArchive(tmp_path)
+    for n in range(12):
+        t.write(f"naturvard/2020-01-{n + 1:02d}/dok.txt", f"Dokument {n}\nLupin och parkslide {n}.\n")
+    t.index()
+    ix = t.open()
+    snap = ix._current()
+    segments = snap._ix._segments()
+    assert segments and not any(s.is_compound() for s in segments)
+    searcher = snap.lend()
+    try:
+        folder = t.index_dir / "whoosh"
+        for segment in segments:
+            for name in segment.list_files(snap._ix.storage):
+                if name.endswith(".col"):
+                    (folder / name).unlink()  # what a merge's clean-up does to a segment no longer current
+        hits = searcher.search(__import__("whoosh.query", fromlist=["Term"]).Term("content", "lupin"), limit=5)
+        assert len(list(hits)) == 5 and all(h.score > 0 and h["id"] for h in hits)
+    finally:
+        snap.give_back(searcher)

@@ -350,14 +350,22 @@ def _truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[:100])
 
 
+def _segment_files(wdir: Path) -> list[Path]:
+    """A segment's files: one .seg (compound), or .trm, .pst, .col... (separate, as written now)."""
+    return [p for p in wdir.glob("MAIN_*") if p.name != "MAIN_WRITELOCK"]
+
+
 DAMAGE = {
     "garbled table of contents": lambda w: [_truncate(p) for p in w.glob("_MAIN_*.toc")],
     "lost table of contents": lambda w: [p.unlink() for p in w.glob("_MAIN_*.toc")],
-    "lost segment": lambda w: [p.unlink() for p in w.glob("*.seg")],
-    "truncated segment": lambda w: [_truncate(p) for p in w.glob("*.seg")],
+    "lost segment": lambda w: [p.unlink() for p in _segment_files(w)],
+    "truncated segment": lambda w: [_truncate(p) for p in _segment_files(w) if p.suffix in (".seg", ".trm", ".pst")],
 }
 
 
+# Whoosh leaves the files of a segment it failed to open unclosed (folder._forget drops what
+# it can); with separate segment files a truncated one leaks a handle or two, closed at exit.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_a_damaged_index_is_reported_kept_and_rebuilt_on_request(tiny, damage, capsys):
     words = baseline(tiny)

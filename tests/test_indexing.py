@@ -251,7 +251,8 @@ def test_an_open_search_index_sees_a_rebuild(filled):
 def test_unreadable_segments_are_reported_with_what_to_do(filled):
     from indexer import IndexUnavailable
     filled.index()
-    for seg in (filled.index_dir / "whoosh").glob("*.seg"):
-        seg.write_bytes(b"\0" * 10)
+    for seg in (filled.index_dir / "whoosh").glob("MAIN_*"):
+        if seg.suffix in (".seg", ".trm", ".pst"):  # one compound file, or the terms and postings
+            seg.write_bytes(b"\0" * 10)
     with pytest.raises(IndexUnavailable, match="--rebuild"):
         filled.open().search(SearchRequest(query="parkslide"))

@@ -22,8 +22,10 @@ def whoosh_dir(index_dir: Path) -> Path:
 
 
 def _has_index_files(wdir: Path) -> bool:
+    # A segment is one MAIN_<id>.seg file, or (as written now) MAIN_<id>.trm, .pst, .col...
     try:
-        return any(p.suffix in (".seg", ".toc") or p.name.startswith("_MAIN_") for p in wdir.iterdir())
+        return any(p.suffix == ".toc" or p.name.startswith("_MAIN_")
+                   or (p.name.startswith("MAIN_") and p.name != "MAIN_WRITELOCK") for p in wdir.iterdir())
     except OSError:
         return False
 

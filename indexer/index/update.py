@@ -278,7 +278,11 @@ def _write(ix, changes: _Changes, results: dict[str, Result], describer: _Descri
 
 def _writer_options(settings: IndexSettings, fresh: bool, count: int) -> dict:
     """Whoosh writer settings: a large fresh build analyses in `jobs` processes at once."""
-    options = {"limitmb": 256, "timeout": settings.lock_timeout}
+    # Segments as separate files, not one compound file: Whoosh reads a compound file's
+    # parts into memory for every reader (BytesIO of an mmap slice), so each searcher held
+    # its own copy of the postings and term tables (257 MB a searcher on 44k pages; separate
+    # files: none, the page cache is shared by every searcher and worker).
+    options = {"limitmb": 256, "timeout": settings.lock_timeout, "compound": False}
     # Whoosh's multi-process writer forks; forking a process with threads (a web
     # server) is unsafe, so only a single-threaded indexer uses it.
     if fresh and settings.jobs > 1 and count >= PARALLEL_WRITE_MIN and threading.active_count() == 1:

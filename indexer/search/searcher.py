@@ -5,6 +5,7 @@ import json
 import re
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import replace
@@ -49,9 +50,9 @@ BM25_K1 = 1.2
 MAX_PAGE = 1000
 TIME_BUDGET = 1.0  # seconds a search may take before it answers with what it has found
 BUDGET_CHECK_EVERY = 256  # documents matched or scored between looks at the clock
-# Searchers open at once per committed state.  Each holds its own copy of the readers'
-# tables (measured on 44k pages: ~170 MB anonymous memory each), so more searches at once
-# wait for one instead of opening more; a gunicorn worker runs 4 threads.
+# Searchers open at once per committed state; a gunicorn worker runs 4 threads.  A searcher
+# over compound segments holds its own in-memory copy of them (257 MB each on 44k pages);
+# over the separate files the index writes now, it holds file handles (index/update.py).
 MAX_SEARCHERS = 4
 # Spelling suggestions: candidates come from a Levenshtein automaton per word and
 # segment, which grows with the word and walks the words that share its first
@@ -150,6 +151,26 @@ def _docnums(searcher, q, budget: _Budget) -> np.ndarray:
     return np.array(found, dtype=np.int64)
 
 
+def _close_all(searchers: list[Searcher]) -> None:
+    for s in searchers:
+        s.close()
+
+
+def _open_columns(reader) -> None:
+    """Open the column files a search reads (field lengths, stored fields) of the reader's segments now.
+
+    A segment of separate files is read through file objects, and Whoosh opens a
+    column at its first use; by then a writer that merged the segment away may have
+    deleted its files, and a search that was fine a moment ago would fail.
+    """
+    for leaf, _ in reader.leaf_readers():
+        if not leaf.doc_count_all():
+            continue
+        for field in leaf.schema.scorable_names():
+            leaf.doc_field_length(0, field)
+        leaf.stored_fields(0)
+
+
 def _text_terms(q) -> set[str]:
     """The analysed words a query looks for in the text fields (for snippets and marks)."""
     terms: set[str] = set()
@@ -199,11 +220,15 @@ class _Snapshot:
     def __init__(self, ix):
         first = ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
         reader = first.reader()
+        _open_columns(reader)
         self._ix = ix
         self.generation = reader.generation()
         self._segments = [r.segment() for r, _ in reader.leaf_readers() if r.segment() is not None]
         self.table = FacetTable(reader)
         self._idle = [first]
+        # A snapshot nobody closed (a SearchIndex dropped without close()) still closes
+        # its searchers' files when it is collected.
+        weakref.finalize(self, _close_all, self._idle)
         self._pool_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(MAX_SEARCHERS)
         self._retired = False
@@ -219,6 +244,7 @@ class _Snapshot:
             reader = EmptyReader(schema)
         else:
             reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=self.generation)
+        _open_columns(reader)
         return Searcher(reader, fromindex=self._ix, weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
 
     def lend(self) -> Searcher:
@@ -250,7 +276,8 @@ class _Snapshot:
         """Close the idle searchers; those still lent out close when they come back."""
         with self._pool_lock:
             self._retired = True
-            idle, self._idle = self._idle, []
+            idle = self._idle[:]
+            self._idle.clear()
         for s in idle:
             s.close()
 
