@@ -18,6 +18,7 @@ _EXPORTS = {
         "restore", "safe_filename", "trash_item", "trashed",
     ),
     ".config": ("Sidecar", "load_archive_config"),
+    ".export": ("COLUMNS", "EXPORT_LIMIT", "Export", "csv_chunks", "document_link"),
     ".errors": ("AddError", "ArkivError", "ChangeError", "ConfigError", "ExtractionError", "IndexLocked",
                 "IndexMissing", "IndexUnavailable"),
     ".index": ("FileProblem", "IndexSettings", "index_warnings", "problems", "update_index"),

@@ -1,11 +1,14 @@
 """The pages and the JSON API; each view turns a request into indexer calls and a template."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
+from dataclasses import replace
+from datetime import datetime, timezone
 
-from indexer import READ_STATUSES, BadRequest, SearchRequest
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 
-from . import formatting, params
+from indexer import READ_STATUSES, BadRequest, Export, SearchRequest, csv_chunks
+
+from . import feed as atom, formatting, params
 from .archive import checked_id, get_index
 from .headers import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY
 from .history import group_history, year_chart
@@ -81,6 +84,8 @@ def search():
         first_number=(result.page - 1) * result.per_page + 1,
         sort_labels=params.SORT_LABELS,
         browsing=not req.query and not params.has_filters(req),
+        feed_url=feed_url(req),
+        export_url=export_url(req),
     )
 
 
@@ -88,6 +93,70 @@ def search():
 def api_search():
     req = _request_or_400()
     return jsonify(_search(req).to_json())
+
+
+# -- following a search: the feed and the export --------------------------------------------
+FEED_ENTRIES = 50
+
+
+def _followed(req: SearchRequest) -> SearchRequest:
+    """The search a feed or an export follows: its filters and words; page, size and order its own."""
+    return replace(req, sort="relevance", page=1, per_page=params.PER_PAGE)
+
+
+def feed_url(req: SearchRequest, external: bool = False) -> str:
+    return params.search_url(_followed(req), url_for("web.feed", _external=external))
+
+
+def _updated(index, hit) -> datetime:
+    """A document's date; one without: its file's last change (the feed's order puts it last anyway)."""
+    if hit.date:
+        return atom.day_start(hit.date)
+    path = index.file_path(hit.id)
+    try:
+        return datetime.fromtimestamp(int(path.stat().st_mtime), timezone.utc) if path else atom.EPOCH
+    except OSError:
+        return atom.EPOCH
+
+
+@bp.get("/feed.atom")
+def feed():
+    req = _request_or_400()
+    index = get_index()
+    result = _search(replace(_followed(req), sort="newest", per_page=FEED_ENTRIES))
+    label = _label(index.config)
+    root = url_for("web.search", _external=True)
+    entries = [atom.Entry(hit=h, url=url_for("web.document", doc_id=h.id, _external=True),
+                          updated=_updated(index, h), group_name=label("group", h.group),
+                          type_label=label("type", h.type)) for h in result.hits]
+    described = [req.query] if req.query else []
+    described += [f.label for f in params.active_filters(req, label, formatting.sv_date)]
+    info = atom.Feed(title=f"{index.config.name}: {', '.join(described) or 'nya dokument'}",
+                     self_url=feed_url(req, external=True), author=index.config.name, categories_base=root,
+                     html_url=params.search_url(replace(_followed(req), sort="newest"), root))
+    body = atom.atom(info, entries, now=lambda: datetime.now(timezone.utc))
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+def export_url(req: SearchRequest) -> str:
+    return params.search_url(replace(_followed(req), sort=req.sort), url_for("web.export"))
+
+
+@bp.get("/export.csv")
+def export():
+    req = _request_or_400()
+    index = get_index()
+    # The first page is searched now, so a bad search is a 400 and the cap is known for the header.
+    try:
+        found = Export(index.search, req)
+    except BadRequest as e:
+        abort(400, description=f"Sökningen kunde inte göras: {e}.")
+    response = Response(csv_chunks(found, request.url_root), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = "attachment; filename=natverksarkivet-sokning.csv"
+    response.headers["X-Arkiv-Total"] = str(found.total)
+    if found.capped:
+        response.headers["X-Arkiv-Capped"] = str(found.limit)
+    return response
 
 
 # -- groups -----------------------------------------------------------------------------
@@ -98,7 +167,8 @@ def group(slug: str):
     if info is None:
         abort(404)
     history = group_history(index.documents(group=slug))
-    return render_template("group.html", group=info, history=history, chart=year_chart(history.years))
+    return render_template("group.html", group=info, history=history, chart=year_chart(history.years),
+                           feed_url=feed_url(SearchRequest(groups=(slug,))))
 
 
 # -- documents and files --------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Sequence
 
 from ..changes import AddRequest, add_files
 from ..errors import ArkivError
+from ..export import Export, csv_chunks
 from ..index import index_warnings, load_state, problems
 from ..models import DOCUMENT_TYPES, READ_STATUSES, SORTS, IndexReport, SearchRequest
 from .changes import add_change_commands
@@ -107,7 +108,17 @@ def cmd_search(args) -> int:
                         themes=tuple(args.theme), years=tuple(args.year), date_from=args.date_from,
                         date_to=args.date_to, sort=args.sort, page=args.page, per_page=args.limit,
                         exact=args.exact)
-    result = SearchIndex(archive, index_dir).search(req)
+    index = SearchIndex(archive, index_dir)
+    if args.csv:
+        # Every hit, --page and --limit aside: the same bytes as the web app's /export.csv.
+        export = Export(index.search, req)
+        for chunk in csv_chunks(export, args.base_url or ""):
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        if export.capped:
+            print(f"arkiv: capped at {export.limit} of {export.total} hits (the last row says so)", file=sys.stderr)
+        return EXIT_OK
+    result = index.search(req)
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -183,7 +194,14 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--exact", action="store_true",
                    help="search the words as typed, never a corrected spelling when nothing is found")
     p.add_argument("--page", type=positive, default=1, metavar="N")
-    p.add_argument("--json", action="store_true")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true")
+    output.add_argument("--csv", action="store_true",
+                        help="every hit (up to 10,000) as CSV, UTF-8 with a byte order mark; --page and --limit "
+                             "do not apply")
+    p.add_argument("--base-url", default=os.environ.get("ARKIV_PUBLIC_URL", ""), metavar="URL",
+                   help="where the web app is served, for the CSV's links (default: $ARKIV_PUBLIC_URL, "
+                        "else links are paths such as /documents/...)")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("add", help="copy files into the archive and index them")

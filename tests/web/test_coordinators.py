@@ -118,6 +118,9 @@ def test_private_site_needs_sign_in_for_everything(tmp_path):
     assert client.get("/").status_code == 302
     assert client.get("/api/search?q=parkslide").status_code == 401
     assert client.get(f"/files/{MINUTES}").status_code == 302
+    # A feed reader cannot sign in: a private archive's feeds and exports stay closed.
+    assert client.get("/feed.atom?q=parkslide").status_code == 302
+    assert client.get("/export.csv?q=parkslide").status_code == 302
     assert client.get("/login").status_code == 200
     with client.get("/static/style.css") as r:
         assert r.status_code == 200
