@@ -11,12 +11,11 @@ import feedparser
 import pytest
 
 import indexer.export
-from indexer import IndexSettings, update_index
 from indexer.cli import main as cli_main
+from tiny import TinyArchive
 from webapp import create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-TODAY = date(2026, 11, 29)
 ARKIV_TOML = """\
 [network]
 name = "Följnätverket"
@@ -53,34 +52,24 @@ MANY = 60  # more than a feed's 50
 
 @pytest.fixture(scope="module")
 def follow_archive(tmp_path_factory):
-    base = tmp_path_factory.mktemp("follow")
-    root = base / "arkiv"
-    root.mkdir()
-    (root / "arkiv.toml").write_text(ARKIV_TOML, encoding="utf-8")
-
-    def write(rel: str, text: str) -> None:
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
+    t = TinyArchive(tmp_path_factory.mktemp("follow"))
+    t.write("arkiv.toml", ARKIV_TOML)
     for n in range(MANY):
         day = date(2020, 1, 1).toordinal() + n * 7
-        write(f"miljostrategi/{date.fromordinal(day).isoformat()}-mote/minnesanteckningar.txt",
-              f"Minnesanteckningar nummer {n}. Vi talade om upphandling av livsmedel.")
+        t.write(f"miljostrategi/{date.fromordinal(day).isoformat()}-mote/minnesanteckningar.txt",
+                f"Minnesanteckningar nummer {n}. Vi talade om upphandling av livsmedel.")
     meeting = "naturvard/2024-03-05-alingsas"
     for name, (title, _) in HOSTILE.items():
-        write(f"{meeting}/{name}", "Text med <b>fetstil</b> & \u0002styrtecken om skadegörare.")
-        write(f"{meeting}/{name}.toml", f'title = "{title}"\n')
+        t.write(f"{meeting}/{name}", "Text med <b>fetstil</b> & \u0002styrtecken om skadegörare.")
+        t.write(f"{meeting}/{name}.toml", f'title = "{title}"\n')
     for name, title in FORMULAS.items():
-        write(f"{meeting}/{name}", "Åtgärder för ängar och öar.")
-        write(f"{meeting}/{name}.toml", f"title = '{title}'\n")  # a literal string: no escapes
-    write("naturvard/ovrigt/odaterad.txt", "Ett dokument utan datum om skadegörare.")
+        t.write(f"{meeting}/{name}", "Åtgärder för ängar och öar.")
+        t.write(f"{meeting}/{name}.toml", f"title = '{title}'\n")  # a literal string: no escapes
+    undated = t.write("naturvard/ovrigt/odaterad.txt", "Ett dokument utan datum om skadegörare.")
     stamp = datetime(2025, 6, 1, 12, 30, tzinfo=timezone.utc).timestamp()
-    os.utime(root / "naturvard/ovrigt/odaterad.txt", (stamp, stamp))
-    index_dir = base / "index"
-    report = update_index(IndexSettings(archive=root, index_dir=index_dir, today=TODAY))
-    assert not report.failed
-    return root, index_dir
+    os.utime(undated, (stamp, stamp))
+    assert not t.index().failed
+    return t.root, t.index_dir
 
 
 @pytest.fixture(scope="module")
