@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from run import QUERIES  # noqa: E402
+from run import QUERIES, pct  # noqa: E402
 
 CHILD = r"""
 import json, sys, time
@@ -63,11 +63,6 @@ def run(tree: Path, archive: Path, index_dir: Path, asked: dict) -> dict:
     return json.loads(done.stdout)
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--archive", type=Path, required=True)
@@ -88,9 +83,9 @@ def main() -> None:
     for kind in asked:
         for name in ("this", "baseline"):
             t = times[name][kind]
-            print(f"{kind:<10} {name:<9} {len(t):>4} {pct(t, .5) * 1000:>7.0f} {pct(t, .95) * 1000:>7.0f} "
+            print(f"{kind:<10} {name:<9} {len(t):>4} {pct(t, 50) * 1000:>7.0f} {pct(t, 95) * 1000:>7.0f} "
                   f"{max(t) * 1000:>7.0f} {partial[name][kind]:>7}")
-        ratio = pct(times["this"][kind], .95) / pct(times["baseline"][kind], .95)
+        ratio = pct(times["this"][kind], 95) / pct(times["baseline"][kind], 95)
         print(f"{kind:<10} p95 this / baseline: {ratio:.2f}")
 
 

@@ -5,6 +5,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 DOCUMENT_TYPES = ("minutes", "presentation", "follow-up", "agenda", "other")
+# What the UI calls each type; a query's typ: and --type take these too.
+TYPE_LABELS = {
+    "minutes": "Minnesanteckningar",
+    "presentation": "Presentation",
+    "follow-up": "Uppföljning",
+    "agenda": "Inbjudan/dagordning",
+    "other": "Övrigt",
+}
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("group", "type", "year", "theme")
 

@@ -6,16 +6,11 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from indexer import TYPE_LABELS
+
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
           "september", "oktober", "november", "december")
 
-TYPE_LABELS = {
-    "minutes": "Minnesanteckningar",
-    "presentation": "Presentation",
-    "follow-up": "Uppföljning",
-    "agenda": "Inbjudan/dagordning",
-    "other": "Övrigt",
-}
 # The order documents of one meeting are listed in: what was planned, said, shown, followed up.
 TYPE_ORDER = ("agenda", "minutes", "presentation", "follow-up", "other")
 

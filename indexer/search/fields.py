@@ -12,16 +12,16 @@ from dataclasses import replace
 
 from ..errors import ArkivError
 from ..lang import ascii_slug
-from ..models import ArchiveConfig, SearchRequest
+from ..models import TYPE_LABELS, ArchiveConfig, SearchRequest
 from .query import FIELD_ALIASES
 
-# Every type's canonical value and the Swedish words the UI and the network use for it.
+# Besides a type's value and its label (TYPE_LABELS), the words the network uses for it.
 TYPE_WORDS = {
-    "minutes": ("Minnesanteckningar", "minnesanteckning", "anteckningar", "protokoll"),
-    "presentation": ("Presentation", "presentationer", "bilder"),
-    "follow-up": ("Uppföljning", "uppföljningar", "uppföljningsdokument", "återrapport"),
-    "agenda": ("Inbjudan/dagordning", "inbjudan", "kallelse", "dagordning"),
-    "other": ("Övrigt", "annat"),
+    "minutes": ("minnesanteckning", "anteckningar", "protokoll"),
+    "presentation": ("presentationer", "bilder"),
+    "follow-up": ("uppföljningar", "uppföljningsdokument", "återrapport"),
+    "agenda": ("inbjudan", "kallelse", "dagordning"),
+    "other": ("annat",),
 }
 _FIELD_OF = {name.lower(): field for field, names in FIELD_ALIASES.items() for name in (field, *names)}
 _VALUE_FIELDS = ("group", "type", "themes")
@@ -46,11 +46,11 @@ class FieldValues:
         for g in config.groups:
             for name in (g.slug, g.name, re.sub(r"-?gruppen$", "", g.name, flags=re.I)):
                 self.groups.setdefault(_key(name), g.slug)
-        self.types = {_key(w): t for t, words in TYPE_WORDS.items() for w in (t, *words)}
+        self.types = {_key(w): t for t, words in TYPE_WORDS.items() for w in (t, TYPE_LABELS[t], *words)}
         self.themes = {_key(th.name): th.name for th in config.themes}
         self._shown = {
             "group": ("okänd grupp", "grupper", [f"{g.name} ({g.slug})" for g in config.groups]),
-            "type": ("okänd dokumenttyp", "typer", [f"{words[0].lower()} ({t})" for t, words in TYPE_WORDS.items()]),
+            "type": ("okänd dokumenttyp", "typer", [f"{label.lower()} ({t})" for t, label in TYPE_LABELS.items()]),
             "themes": ("okänt tema", "teman", [th.name for th in config.themes]),
         }
 
