@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..errors import ArkivError
 from ..lang import ascii_slug
 from ..models import TYPE_LABELS, ArchiveConfig, SearchRequest
-from .query import FIELD_ALIASES
+from .query import FIELD_OF
 
 # Besides a type's value and its label (TYPE_LABELS), the words the network uses for it.
 TYPE_WORDS = {
@@ -23,10 +23,9 @@ TYPE_WORDS = {
     "agenda": ("inbjudan", "kallelse", "dagordning"),
     "other": ("annat",),
 }
-_FIELD_OF = {name.lower(): field for field, names in FIELD_ALIASES.items() for name in (field, *names)}
 _VALUE_FIELDS = ("group", "type", "themes")
 _FIELD_TERM = re.compile(
-    r"(?<![\w:])(" + "|".join(sorted(map(re.escape, _FIELD_OF), key=len, reverse=True)) + r'):("[^"]*"|[^\s()"]+)',
+    r"(?<![\w:])(" + "|".join(sorted(map(re.escape, FIELD_OF), key=len, reverse=True)) + r'):("[^"]*"|[^\s()"]+)',
     re.IGNORECASE)
 
 
@@ -77,7 +76,7 @@ class FieldValues:
     def query(self, text: str) -> str:
         """Query text with each field named as the index names it, and group/type/theme values resolved."""
         def resolved(m: re.Match[str]) -> str:
-            field = _FIELD_OF[m[1].lower()]
+            field = FIELD_OF[m[1].lower()]
             value = m[2]
             if field in _VALUE_FIELDS:
                 value = '"' + self.canonical(field, value.strip('"')) + '"'

@@ -119,8 +119,10 @@ def make_parser(schema) -> MultifieldParser:
     return parser
 
 
-_FIELD_NAMES = sorted({*SEARCH_FIELDS, *FIELD_ALIASES, *(a for names in FIELD_ALIASES.values() for a in names)})
-_FIELD = re.compile(rf"(?<![\w:])(?:{'|'.join(_FIELD_NAMES)}):(?=\S)", re.I)
+# Every name a query may give a field by, lowercased -> the index's field.
+FIELD_OF = {f: f for f in SEARCH_FIELDS} | {
+    name.lower(): field for field, names in FIELD_ALIASES.items() for name in (field, *names)}
+_FIELD = re.compile(rf"(?<![\w:])(?:{'|'.join(sorted(FIELD_OF, key=len, reverse=True))}):(?=\S)", re.I)
 # A minus excludes only before a word: "Utbildning - vad visar forskningen" is a dash.
 _OPERATORS = re.compile(rf'[()*+\[\]{{}}^~]|(^|\s)-(?=[\w"])|\b{alternatives(OPERATOR_WORDS)}\b')
 

@@ -151,6 +151,10 @@ def _docnums(searcher, q, budget: _Budget) -> np.ndarray:
     return np.array(found, dtype=np.int64)
 
 
+def _weighting() -> scoring.BM25F:
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
+
+
 def _close_all(searchers: list[Searcher]) -> None:
     for s in searchers:
         s.close()
@@ -218,7 +222,7 @@ class _Snapshot:
     """
 
     def __init__(self, ix):
-        first = ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+        first = ix.searcher(weighting=_weighting())
         reader = first.reader()
         _open_columns(reader)
         self._ix = ix
@@ -245,7 +249,7 @@ class _Snapshot:
         else:
             reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=self.generation)
         _open_columns(reader)
-        return Searcher(reader, fromindex=self._ix, weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+        return Searcher(reader, fromindex=self._ix, weighting=_weighting())
 
     def lend(self) -> Searcher:
         """Give this thread a searcher nobody else is reading with (give it back when done).
