@@ -21,21 +21,26 @@ def _data_lines(path: Path):
 
 def _load():
     global _tables
-    with _lock:
-        if _tables is None:
-            function = frozenset(w for line in _data_lines(FUNCTION_WORDS_FILE) for w in line.split())
-            family: dict[str, list[str]] = {}
-            particle_verbs: dict[tuple[str, str], str] = {}
-            for line in _data_lines(DERIVATIONS_FILE):
-                verb, noun = re.split(r"\s{2,}", line)
-                words = verb.split()
-                if len(words) > 1:  # a particle verb: "följa upp" is looked up as a pair
-                    particle_verbs[(words[0], " ".join(words[1:]))] = noun
-                    continue
-                family.setdefault(verb, []).append(noun)
-                family.setdefault(noun, []).append(verb)
-            _tables = function, {k: tuple(v) for k, v in family.items()}, particle_verbs
+    if _tables is None:  # as dictionary.tables(): the lock only while the tables are read
+        with _lock:
+            if _tables is None:
+                _tables = _read_tables()
     return _tables
+
+
+def _read_tables():
+    function = frozenset(w for line in _data_lines(FUNCTION_WORDS_FILE) for w in line.split())
+    family: dict[str, list[str]] = {}
+    particle_verbs: dict[tuple[str, str], str] = {}
+    for line in _data_lines(DERIVATIONS_FILE):
+        verb, noun = re.split(r"\s{2,}", line)
+        words = verb.split()
+        if len(words) > 1:  # a particle verb: "följa upp" is looked up as a pair
+            particle_verbs[(words[0], " ".join(words[1:]))] = noun
+            continue
+        family.setdefault(verb, []).append(noun)
+        family.setdefault(noun, []).append(verb)
+    return function, {k: tuple(v) for k, v in family.items()}, particle_verbs
 
 
 def is_function_word(word: str) -> bool:
