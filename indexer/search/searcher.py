@@ -24,7 +24,8 @@ from whoosh.searching import Searcher
 from ..config import load_archive_config
 from ..errors import IndexMissing, IndexUnavailable
 from ..extract import EXTRACTOR_VERSION
-from ..index import NO_INDEX_YET, TextCache, highlight_analyzer, schema_problem, stored_document, whoosh_dir
+from ..index import NO_INDEX_YET, TextCache, highlight_analyzer, schema_problem, stored_document, term_marker, \
+    whoosh_dir
 from ..lang import lemma, listed
 from ..paths import id_parts, unlinked_path
 from ..models import SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
@@ -34,6 +35,7 @@ from .fields import BadRequest, FieldValues
 from .plain import clauses, coordination, document_frequency, enough_words, gating, is_question, ranking_query
 from .query import as_plain, bound_expansions, has_operators, make_parser, normalize_query, parse, query_words
 from .snippets import best_page, leading_text, snippet
+from .termarrays import Scorer, TermArrays, Unsupported, top
 
 MAX_PER_PAGE = 100
 TEXT_FIELDS = ("content", "title", "context", "parts")
@@ -229,6 +231,7 @@ class _Snapshot:
         self.generation = reader.generation()
         self._segments = [r.segment() for r, _ in reader.leaf_readers() if r.segment() is not None]
         self.table = FacetTable(reader)
+        self.arrays = TermArrays()
         self._idle = [first]
         # A snapshot nobody closed (a SearchIndex dropped without close()) still closes
         # its searchers' files when it is collected.
@@ -424,7 +427,7 @@ class SearchIndex:
         reader = searcher.reader()
         question = is_question(req.query)
         q, expanded, words = self._prepare(text, reader, question)
-        coord = None
+        coord = scored = None
         if text and q is None:
             matched = np.zeros(0, dtype=np.int64)
         elif q is None:
@@ -432,9 +435,15 @@ class SearchIndex:
         elif words:
             live = int(snap.table.live.sum())
             gate = gating(words, [document_frequency(reader, c.query) for c in words], live)
-            # Only the gating clauses' documents are read: a function word's are many and never needed.
-            arrays = [_docnums(searcher, c.query, budget) if g else np.zeros(0, dtype=np.int64)
-                      for c, g in zip(words, gate)]
+            scorer = Scorer(snap.arrays, searcher, BM25_B, BM25_K1)
+            try:
+                arrays = [np.flatnonzero(scorer.score(c.query).mask & snap.table.live) if g
+                          else np.zeros(0, dtype=np.int64) for c, g in zip(words, gate)]
+                scored = scorer.score(q)
+            except Unsupported:  # a node the arrays cannot score: Whoosh's matchers, as before
+                # Only the gating clauses' documents are read: a function word's are many and never needed.
+                arrays = [_docnums(searcher, c.query, budget) if g else np.zeros(0, dtype=np.int64)
+                          for c, g in zip(words, gate)]
             matched, shares = enough_words(arrays, gate, question)
             coord = np.ones(searcher.doc_count_all())
             coord[matched] = coordination(shares)
@@ -449,13 +458,18 @@ class SearchIndex:
 
         start, stop = (req.page - 1) * req.per_page, req.page * req.per_page
         terms = _text_terms(q)
-        if q is not None and req.sort == "relevance":
+        if scored is not None and req.sort == "relevance":
+            best, cut = top(scorer, scored, kept, stop, coord, budget.over)
+            budget.spent |= cut
+            page = best[start:stop]
+        elif q is not None and req.sort == "relevance":
             page = self._ranked(searcher, q, kept, start, stop, budget, coord)
         else:
             # Browsing, or a date sort: order by the date arrays, no scoring needed.
             ordered = snap.table.by_date(kept, newest=req.sort != "oldest")
             page = [(int(dn), 0.0) for dn in ordered[start:stop]]
-        hits = tuple(self._hit(searcher, dn, score, terms) for dn, score in page)
+        mark = term_marker(frozenset(terms)) if "parts" in searcher.schema else self._highlighter
+        hits = tuple(self._hit(searcher, dn, score, terms, mark) for dn, score in page)
         return SearchResult(
             query=req.query, total=int(len(kept)), page=req.page, per_page=req.per_page,
             suggestion=self._suggest(searcher, text, budget) if text else None, hits=hits,
@@ -542,14 +556,14 @@ class SearchIndex:
             return found
         return spans
 
-    def _hit(self, searcher, docnum: int, score: float, terms: set[str]) -> Hit:
+    def _hit(self, searcher, docnum: int, score: float, terms: set[str], mark) -> Hit:
         doc, sha = stored_document(searcher.stored_fields(docnum))
         pages = self.texts.pages(sha)
         page = best_page(pages, terms)
         text = pages[page] if page is not None else ""
         return Hit(id=doc.id, title=doc.title, group=doc.group, date=doc.date, type=doc.type,
                    themes=doc.themes, page=None if page is None else page + 1, score=score,
-                   snippet=snippet(text, terms, self._highlighter) if terms else leading_text(text))
+                   snippet=snippet(text, terms, mark) if terms else leading_text(text))
 
     def _suggest(self, searcher, text: str, budget: _Budget) -> str | None:
         """Offer the query with unknown words replaced by close, frequent indexed words.
