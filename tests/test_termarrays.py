@@ -60,6 +60,26 @@ def test_sample_archive_ranks_the_same(sample_index, text):
     same_ranking(whoosh, arrays, text)
 
 
+OPERATOR_QUERIES = ["upp*", "parkslide -lupin", "agenda 2030 OCH uppföljning", "kommun* OR region*", "titel:protokoll",
+                    "miljö* -klimat", '"invasiva arter" OR parkslide', "(skog OR mark) OCH vatten", "an* *an* kommun"]
+
+
+@pytest.mark.parametrize("text", OPERATOR_QUERIES)
+def test_queries_with_operators_rank_the_same(sample_index, text):
+    with sample_index._borrow() as (snap, s):
+        q, _, words = sample_index._prepare(normalize_query(text), s.reader())
+        assert q is not None and not words
+        budget = searching._Budget(None)
+        kept = snap.table.filter_and_count(searching._docnums(s, q, budget), SearchRequest(query=text))[0]
+        whoosh = sample_index._ranked(s, q, kept, 0, 10, budget, None)
+        scorer = Scorer(TermArrays(), s, searching.BM25_B, searching.BM25_K1)
+        scored = scorer.score(q)
+        kept2 = snap.table.filter_and_count(np.flatnonzero(scored.mask & snap.table.live), SearchRequest(query=text))[0]
+        arrays, _ = top(scorer, scored, kept2, 10, None)
+    assert np.array_equal(np.sort(kept), np.sort(kept2))
+    same_ranking(whoosh, arrays, text)
+
+
 def _doc(words: str, n: int = 1) -> str:
     return (words + ". ") * n
 

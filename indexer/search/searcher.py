@@ -435,7 +435,7 @@ class SearchIndex:
         elif words:
             live = int(snap.table.live.sum())
             gate = gating(words, [document_frequency(reader, c.query) for c in words], live)
-            scorer = Scorer(snap.arrays, searcher, BM25_B, BM25_K1)
+            scorer = Scorer(snap.arrays, searcher, BM25_B, BM25_K1, budget.over)
             try:
                 arrays = [np.flatnonzero(scorer.score(c.query).mask & snap.table.live) if g
                           else np.zeros(0, dtype=np.int64) for c, g in zip(words, gate)]
@@ -448,12 +448,18 @@ class SearchIndex:
             coord = np.ones(searcher.doc_count_all())
             coord[matched] = coordination(shares)
         else:
+            scorer = Scorer(snap.arrays, searcher, BM25_B, BM25_K1, budget.over)
             try:
-                matched = _docnums(searcher, q, budget)
-            except wq.QueryError:  # a query Whoosh parsed but cannot run here: search its words
-                # Only that: a read error is an error, never quietly a different answer.
-                q = parse(self._parser, " ".join(query_words(text)).lower())
-                matched = _docnums(searcher, q, budget) if q is not None else np.zeros(0, dtype=np.int64)
+                scored = scorer.score(q)
+                matched = np.flatnonzero(scored.mask & snap.table.live)
+            except (Unsupported, wq.QueryError):
+                scored = None
+                try:
+                    matched = _docnums(searcher, q, budget)
+                except wq.QueryError:  # a query Whoosh parsed but cannot run here: search its words
+                    # Only that: a read error is an error, never quietly a different answer.
+                    q = parse(self._parser, " ".join(query_words(text)).lower())
+                    matched = _docnums(searcher, q, budget) if q is not None else np.zeros(0, dtype=np.int64)
         kept, counts = snap.table.filter_and_count(matched, req)
 
         start, stop = (req.page - 1) * req.per_page, req.page * req.per_page

@@ -163,8 +163,10 @@ def _length_column(leaf, fieldname: str):
 class Scorer:
     """Score one query over every document with one searcher: BM25F as Whoosh's BM25F computes it."""
 
-    def __init__(self, arrays: TermArrays, searcher, B: float, K1: float):
+    def __init__(self, arrays: TermArrays, searcher, B: float, K1: float, over=lambda: False):
         self.arrays = arrays
+        self.over = over  # the search's time budget is spent: score no further terms
+        self.cut = False
         self.searcher = searcher
         self.B, self.K1 = B, K1
         self.n = searcher.doc_count_all()
@@ -175,6 +177,9 @@ class Scorer:
     def term(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         """The documents holding a term and its BM25F score in each (boost not applied)."""
         key = (fieldname, text)
+        if key not in self._scores and (self.cut or self.over()):
+            self.cut = True  # what was scored so far is the answer, flagged partial
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
         if key not in self._scores:
             self._scores[key] = self._term(fieldname, text)
         return self._scores[key]
@@ -226,6 +231,17 @@ class Scorer:
             out.score += factor * (a.score + b.score * a.mask)
             out.mask |= a.mask
             out.pending.extend(_Pending(p.node, p.bound * a.mask * factor) for p in a.pending + b.pending)
+        elif isinstance(q, wq.AndNot):
+            a = Scored(np.zeros(self.n), np.zeros(self.n, dtype=bool))
+            self._add(q.a, 1.0, a, optional=False)
+            b = Scored(np.zeros(self.n), np.zeros(self.n, dtype=bool))
+            self._add(q.b, 1.0, b, optional=False)  # only its matches count: pending phrases would not
+            if b.pending:
+                raise Unsupported("a ranking phrase in what is left out")
+            mask = a.mask & ~b.mask
+            out.score += factor * a.score * mask
+            out.mask |= mask
+            out.pending.extend(_Pending(p.node, p.bound * mask * factor) for p in a.pending)
         elif isinstance(q, wq.Phrase):
             docs, bound = self.phrase_bound(q)
             if optional:
