@@ -107,33 +107,27 @@ def term_marker(terms: frozenset[str]):
     """Return an analyzer for Whoosh's highlighter that finds `terms` as highlight_analyzer() would.
 
     Each word comes once, its text the query term it or one of its compound parts
-    reduces to (else its base form).  The same marks at a fifth of the cost: a
-    snippet's window no longer runs the filter chain token by token, and a word
-    seen once in a query's snippets is not reduced again.
+    reduces to (else its base form): the same marks without running the filter
+    chain token by token.
     """
-    seen: dict[str, str] = {}
-
-    def reduced(low: str) -> str:
-        if low in SWEDISH_STOPWORDS:
-            return low
-        word = base_form(low)
-        if word not in terms:
-            for part in compound_parts(low):
-                if base_form(part) in terms:
-                    return base_form(part)
-        return word
-
     def analyze(text: str, chars: bool = True, mode: str = "query", removestops: bool = False, **_):
         t = Token(positions=True, chars=True, removestops=removestops, mode=mode)
         for pos, m in enumerate(_WORD.finditer(text)):
             low = m.group().lower()
-            found = seen.get(low)
-            if found is None:
-                found = seen[low] = reduced(low)
-            t.text, t.original, t.pos, t.startchar, t.endchar = found, m.group(), pos, m.start(), m.end()
+            forms = _forms(low)
+            t.text = next((f for f in forms if f in terms), forms[0])
+            t.original, t.pos, t.startchar, t.endchar = m.group(), pos, m.start(), m.end()
             t.stopped = low in SWEDISH_STOPWORDS
             yield t
     return analyze
+
+
+@lru_cache(maxsize=300_000)
+def _forms(low: str) -> tuple[str, ...]:
+    """A lowercased word's base form, then its compound parts' (a stop word stays as it is)."""
+    if low in SWEDISH_STOPWORDS:
+        return (low,)
+    return (base_form(low), *(base_form(p) for p in compound_parts(low)))
 
 
 _WORD = re.compile(WORD)
