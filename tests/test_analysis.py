@@ -157,3 +157,18 @@ def test_any_text_analyzes(text):
 def test_line_end_hyphens_rejoin_only_known_words(text, expected):
     from indexer.extract import normalize_text
     assert normalize_text(text) == expected
+
+
+@pytest.mark.parametrize("terms", [{"uppföljning"}, {"strategi", "nätverk"}, {"miljömål", "art"}, {"och"}, set()])
+def test_the_snippet_marker_marks_what_the_highlight_chain_marks(terms):
+    from indexer.index import term_marker
+
+    text = ("Om miljömålsuppföljningen: nätverkets strategin följs upp. Invasiva arter och artskydd, "
+            "EU:s miljömål 2030, uppföljningar i kommunerna och Strategi för nätverket.")
+
+    def marked(analyzer):
+        return {(t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="query", removestops=False)
+                if t.text in terms}
+    assert marked(term_marker(frozenset(terms))) == marked(highlight_analyzer())
+    if terms == {"uppföljning"}:
+        assert marked(term_marker(frozenset(terms)))  # the compound and the plural are found
