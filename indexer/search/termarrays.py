@@ -31,6 +31,11 @@ from whoosh.util.numeric import byte_to_length
 # every rarer word a day's searches ask for.
 TERM_ARRAYS_BYTES = 64 * 1024 * 1024
 FIRST_BATCH = 32  # documents past the page whose phrases are checked first
+# Terms a query scores before its time budget is looked at.  A plain query has a few
+# per word, each bounded by the archive's size; the budget is for a wildcard's many.
+# Without this, a first search that also pays for loading the dictionary would answer
+# nothing at all.
+BUDGET_FREE_TERMS = 32
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -177,7 +182,7 @@ class Scorer:
     def term(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         """The documents holding a term and its BM25F score in each (boost not applied)."""
         key = (fieldname, text)
-        if key not in self._scores and (self.cut or self.over()):
+        if key not in self._scores and len(self._scores) >= BUDGET_FREE_TERMS and (self.cut or self.over()):
             self.cut = True  # what was scored so far is the answer, flagged partial
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         if key not in self._scores:
