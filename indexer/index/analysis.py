@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from whoosh.analysis import Filter, LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter, Token
+from whoosh.analysis import Filter, LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.lang import stemmer_for_language
 from whoosh.lang.stopwords import stoplists
 
@@ -103,23 +103,15 @@ def highlight_analyzer():
     return _words() | WordAndPartsFilter() | LemmaFilter()
 
 
-def term_marker(terms: frozenset[str]):
-    """Return an analyzer for Whoosh's highlighter that finds `terms` as highlight_analyzer() would.
+def term_finder(terms: frozenset[str]):
+    """Return a function giving the (start, end) spans in a text of the words highlight_analyzer() reduces to `terms`.
 
-    Each word comes once, its text the query term it or one of its compound parts
-    reduces to (else its base form): the same marks without running the filter
-    chain token by token.
+    A word counts when it, or one of its compound parts, reduces to a term: the
+    same words the chain marks, found without running it token by token.
     """
-    def analyze(text: str, chars: bool = True, mode: str = "query", removestops: bool = False, **_):
-        t = Token(positions=True, chars=True, removestops=removestops, mode=mode)
-        for pos, m in enumerate(_WORD.finditer(text)):
-            low = m.group().lower()
-            forms = _forms(low)
-            t.text = next((f for f in forms if f in terms), forms[0])
-            t.original, t.pos, t.startchar, t.endchar = m.group(), pos, m.start(), m.end()
-            t.stopped = low in SWEDISH_STOPWORDS
-            yield t
-    return analyze
+    def spans(text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in _WORD.finditer(text) if not terms.isdisjoint(_forms(m.group().lower()))]
+    return spans
 
 
 @lru_cache(maxsize=300_000)

@@ -24,8 +24,7 @@ from whoosh.searching import Searcher
 from ..config import load_archive_config
 from ..errors import IndexMissing, IndexUnavailable
 from ..extract import EXTRACTOR_VERSION
-from ..index import NO_INDEX_YET, TextCache, highlight_analyzer, schema_problem, stored_document, term_marker, \
-    whoosh_dir
+from ..index import NO_INDEX_YET, TextCache, schema_problem, stored_document, term_finder, whoosh_dir
 from ..lang import lemma, listed
 from ..paths import id_parts, unlinked_path
 from ..models import SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
@@ -362,8 +361,7 @@ class SearchIndex:
             if self._ix is None or snap is None or folder != self._folder or not snap.up_to_date():
                 self._ix = self._open()
                 self._parser = make_parser(self._ix.schema)
-                self._highlighter = highlight_analyzer() if "parts" in self._ix.schema else \
-                    self._ix.schema["content"].analyzer
+                self._highlighter = None if "parts" in self._ix.schema else self._ix.schema["content"].analyzer
                 try:
                     self._snapshot = _Snapshot(self._ix)
                 except Exception as e:  # segments that the table of contents names but cannot be read
@@ -474,8 +472,8 @@ class SearchIndex:
             # Browsing, or a date sort: order by the date arrays, no scoring needed.
             ordered = snap.table.by_date(kept, newest=req.sort != "oldest")
             page = [(int(dn), 0.0) for dn in ordered[start:stop]]
-        mark = term_marker(frozenset(terms)) if "parts" in searcher.schema else self._highlighter
-        hits = tuple(self._hit(searcher, dn, score, terms, mark) for dn, score in page)
+        find = self._finder(terms)
+        hits = tuple(self._hit(searcher, dn, score, terms, find) for dn, score in page)
         return SearchResult(
             query=req.query, total=int(len(kept)), page=req.page, per_page=req.per_page,
             suggestion=self._suggest(searcher, text, budget) if text else None, hits=hits,
@@ -550,26 +548,30 @@ class SearchIndex:
         """
         with self._borrow() as (_snap, searcher):
             q, _, _ = self._prepare(normalize_query(query), searcher.reader())
-        terms = _text_terms(q)
-        analyzer = self._highlighter
+        return self._finder(_text_terms(q))
 
-        def spans(text: str) -> list[tuple[int, int]]:
-            found: list[tuple[int, int]] = []
-            if terms and text:
-                for t in analyzer(text, chars=True, mode="query", removestops=False):
+    def _finder(self, terms: set[str]) -> Callable[[str], list[tuple[int, int]]]:
+        """The spans of a text's words that reduce to `terms`, as the index's analysis reduces them."""
+        if self._highlighter is not None:
+            analyzer = self._highlighter  # an index from before the compound-parts field
+
+            def spans(text: str) -> list[tuple[int, int]]:
+                found: list[tuple[int, int]] = []
+                for t in analyzer(text, chars=True, mode="query", removestops=False) if terms and text else ():
                     if t.text in terms and (t.startchar, t.endchar) not in found[-1:]:
                         found.append((t.startchar, t.endchar))
-            return found
-        return spans
+                return found
+            return spans
+        return term_finder(frozenset(terms))
 
-    def _hit(self, searcher, docnum: int, score: float, terms: set[str], mark) -> Hit:
+    def _hit(self, searcher, docnum: int, score: float, terms: set[str], find) -> Hit:
         doc, sha = stored_document(searcher.stored_fields(docnum))
         pages = self.texts.pages(sha)
         page = best_page(pages, terms)
         text = pages[page] if page is not None else ""
         return Hit(id=doc.id, title=doc.title, group=doc.group, date=doc.date, type=doc.type,
                    themes=doc.themes, page=None if page is None else page + 1, score=score,
-                   snippet=snippet(text, terms, mark) if terms else leading_text(text))
+                   snippet=snippet(text, terms, find) if terms else leading_text(text))
 
     def _suggest(self, searcher, text: str, budget: _Budget) -> str | None:
         """Offer the query with unknown words replaced by close, frequent indexed words.
