@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from indexer import READ_STATUSES, BadRequest, Export, SearchRequest, csv_chunks
 
 from . import feed as atom, formatting, params
+from .alerts import alert_fields
 from .archive import checked_id, get_index
 from .headers import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY
 from .history import group_history, year_chart
@@ -86,6 +87,7 @@ def search():
         browsing=not req.query and not params.has_filters(req),
         feed_url=feed_url(req),
         export_url=export_url(req),
+        alert_fields=alert_fields(_followed(req)),
     )
 
 
