@@ -318,27 +318,26 @@ class Subscriptions:
             subs[sub.id] = sub
             return sub
 
-    def by_unsubscribe_token(self, token: str) -> Subscription | None:
+    @staticmethod
+    def _unsubscribing(subs: dict[str, Subscription], token: str) -> Subscription | None:
         found = _split(token)
-        if found is None:
-            return None
-        sub = self.get(found[0])
+        sub = subs.get(found[0]) if found else None
         if sub is None:
             return None
         digest = _digest("unsubscribe", found[1])
         return sub if any(hmac.compare_digest(h, digest) for h in sub.unsubscribe_hashes) else None
 
+    def by_unsubscribe_token(self, token: str) -> Subscription | None:
+        """The subscription this unsubscribe token belongs to, if the token is one of its last."""
+        with self._locked() as subs:
+            return self._unsubscribing(subs, token)
+
     def unsubscribe(self, token: str) -> Subscription | None:
         """Delete the subscription this unsubscribe token belongs to; None if the token is not valid."""
-        found = _split(token)
-        if found is None:
-            return None
-        digest = _digest("unsubscribe", found[1])
         with self._locked() as subs:
-            sub = subs.get(found[0])
-            if sub is None or not any(hmac.compare_digest(h, digest) for h in sub.unsubscribe_hashes):
-                return None
-            del subs[sub.id]
+            sub = self._unsubscribing(subs, token)
+            if sub is not None:
+                del subs[sub.id]
             return sub
 
     # -- the sender's changes --

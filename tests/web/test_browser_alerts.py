@@ -5,7 +5,7 @@ import re
 
 import pytest
 from smtp_server import SmtpServer
-from test_browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, serve
+from test_browser import CHROMIUM, axe_violations, browser, new_page, serve  # noqa: F401 - browser: a fixture
 from tiny import TinyArchive
 
 from indexer import MailSettings
@@ -44,20 +44,13 @@ def site(tmp_path_factory, smtp):
 
 
 @pytest.fixture
-def page(site):
-    from playwright.sync_api import sync_playwright
-
-    _, url = site
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=url, locale="sv-SE", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        yield page
-        context.close()
-        browser.close()
+def page(browser, site):  # noqa: F811 - the fixture imported above
+    context, page = new_page(browser, site[1])
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
     assert errors == []
 
 
