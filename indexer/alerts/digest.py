@@ -69,7 +69,8 @@ class Ledger:
     def update(self, hashes: set[str], now: datetime) -> dict[str, list[str]]:
         """The ledger with this run's documents added (first seen now) and long-gone ones dropped."""
         known = self.load()
-        first = BEFORE_ALL if known is None else stamp(now)
+        # No ledger, or an empty one (a first run before anything was indexed): what is there is old.
+        first = BEFORE_ALL if not known else stamp(now)
         known = dict(known or {})
         now_s = stamp(now)
         for sha in hashes:

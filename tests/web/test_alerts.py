@@ -498,3 +498,43 @@ def test_writers_in_several_processes_lose_nothing(tmp_path):
     subs = {x.address: x for x in s.all(now())}
     assert len(subs) == 1 + 4 * 15  # every request of every process
     assert subs[ADDRESS].sent is not None  # and the marks of the sender
+
+
+# -- settings ----------------------------------------------------------------------------------
+def test_mail_settings_from_the_environment():
+    from indexer import AlertsConfigError
+
+    assert MailSettings.from_environ({}) is None
+    s = MailSettings.from_environ({"ARKIV_SMTP_HOST": "smtp.example.se", "ARKIV_MAIL_FROM": SENDER,
+                                   "ARKIV_SMTP_STARTTLS": "true", "ARKIV_SMTP_USER": "arkiv",
+                                   "ARKIV_SMTP_PASSWORD": "1e3", "ARKIV_PUBLIC_URL": "https://arkiv.example.se/"})
+    assert (s.port, s.starttls, s.password, s.public_url) == (587, True, "1e3", "https://arkiv.example.se")
+    assert "1e3" not in repr(s)
+    assert MailSettings.from_environ({"ARKIV_SMTP_HOST": "h", "ARKIV_MAIL_FROM": "a@b.se"}).port == 25
+    for bad in ({"ARKIV_SMTP_HOST": "h"}, {"ARKIV_SMTP_HOST": "h", "ARKIV_MAIL_FROM": "inte en adress"},
+                {"ARKIV_SMTP_HOST": "h", "ARKIV_MAIL_FROM": "a@b.se", "ARKIV_SMTP_PORT": "70000"},
+                {"ARKIV_SMTP_HOST": "h", "ARKIV_MAIL_FROM": "a@b.se", "ARKIV_SMTP_USER": "u"},
+                {"ARKIV_SMTP_HOST": "h", "ARKIV_MAIL_FROM": "a@b.se", "ARKIV_PUBLIC_URL": "arkiv.example.se"}):
+        with pytest.raises(AlertsConfigError):
+            MailSettings.from_environ(bad)
+
+
+def test_the_app_reads_the_environment_and_keeps_the_password_out_of_its_config(tiny, smtp, monkeypatch):
+    monkeypatch.setenv("ARKIV_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("ARKIV_SMTP_PORT", str(smtp.port))
+    monkeypatch.setenv("ARKIV_MAIL_FROM", SENDER)
+    monkeypatch.setenv("ARKIV_SMTP_USER", "arkiv")
+    monkeypatch.setenv("ARKIV_SMTP_PASSWORD", "hemligt-lösen")
+    monkeypatch.setenv("ARKIV_PUBLIC_URL", PUBLIC)
+    app = create_app({"TESTING": True, "ARKIV_ARCHIVE": str(tiny.root), "ARKIV_INDEX": str(tiny.index_dir)})
+    assert "hemligt-lösen" not in repr(dict(app.config))
+    assert "Bevaka sökningen" in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_a_first_run_before_anything_was_indexed_floods_nobody_later(tiny, client, inbox, env):
+    from indexer.alerts.digest import Ledger
+
+    subscribed(client, inbox, q="ängar")
+    ledger = Ledger(alerts_file(tiny.root).with_name(tiny.root.name + "-alerts-seen.json"))
+    ledger.save({})  # as a run would have left it with an empty index
+    assert send(tiny, "--now") == 0 and inbox.take() == []
