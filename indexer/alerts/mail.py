@@ -1,6 +1,7 @@
 """The two mails an alert sends: the one confirmation, and a digest of new documents (plain text)."""
 from __future__ import annotations
 
+import re
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import quote, urlencode
@@ -15,12 +16,25 @@ CONFIRM_PATH = "/alerts/confirm/"
 UNSUBSCRIBE_PATH = "/alerts/unsubscribe/"
 # A digest lists at most this many documents and links the search for the rest.
 MAX_LISTED = 25
+# Line breaks and other controls in a title or a query would start a new header line or a fake
+# line of the mail: they become spaces. A subject is cut to this many characters.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+MAX_SUBJECT = 150
 _PARAMS = (("q", "q"), ("group", "group"), ("type", "type"), ("theme", "theme"), ("year", "year"),
            ("from", "from"), ("to", "to"))
 
 
+def one_line(text: str) -> str:
+    """Text with its line breaks and control characters as single spaces."""
+    return " ".join(_CONTROLS.sub(" ", text).split())
+
+
 def describe(search: dict, config: ArchiveConfig | None) -> str:
     """A search in words, as a person reads it: "upphandling · Naturvårdsgruppen · 2023"."""
+    return one_line(_describe(search, config))
+
+
+def _describe(search: dict, config: ArchiveConfig | None) -> str:
     parts = [f"”{search['q']}”"] if search.get("q") else []
     for slug in search.get("group", ()):
         group = config.group(slug) if config else None
@@ -53,7 +67,8 @@ def _message(settings: MailSettings, to: str, subject: str, body: str) -> EmailM
     msg = EmailMessage()
     msg["From"] = settings.sender
     msg["To"] = to
-    msg["Subject"] = subject
+    subject = one_line(subject)
+    msg["Subject"] = subject if len(subject) <= MAX_SUBJECT else subject[:MAX_SUBJECT - 1] + "…"
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = make_msgid(domain=parseaddr(settings.sender)[1].rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies back
@@ -80,7 +95,7 @@ def _hit_lines(n: int, hit: Hit, base_url: str, config: ArchiveConfig | None) ->
     group = config.group(hit.group) if config else None
     meta = [group.name if group else hit.group, hit.date.isoformat() if hit.date else "utan datum",
             TYPE_LABELS.get(hit.type, hit.type)]
-    return f"{n}. {hit.title}\n   {' · '.join(meta)}\n   {document_link(base_url, hit.id)}\n"
+    return f"{n}. {one_line(hit.title)}\n   {' · '.join(meta)}\n   {document_link(base_url, hit.id)}\n"
 
 
 def digest_message(settings: MailSettings, sub: Subscription, hits: list[Hit], total: int, token: str,

@@ -66,11 +66,16 @@ def alerts_file(archive: Path) -> Path:
 
 
 def check_address(text: str) -> str:
-    """The address as given, stripped; AlertError unless it is one plain ASCII mailbox."""
+    """The address, stripped, its domain in ASCII (IDNA); AlertError unless it is one plain mailbox."""
     address = text.strip()
     if not address or len(address) > MAX_ADDRESS or address.count("@") != 1:
         raise AlertError("not an e-mail address")
     local, domain = address.split("@")
+    try:  # höör.se is xn--hr-fkaa.se to the mail servers: kept in the form they read
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise AlertError("not an e-mail address") from None
+    address = f"{local}@{domain}"
     if not _LOCAL.match(local) or local.startswith(".") or local.endswith(".") or ".." in local \
             or not _DOMAIN.match(domain):
         raise AlertError("not an e-mail address")

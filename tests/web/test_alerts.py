@@ -326,6 +326,25 @@ def test_bad_addresses_are_refused_without_mail(tiny, client, inbox, email, stat
     assert store(tiny).all(now()) == []
 
 
+def test_a_swedish_domain_is_kept_as_mail_servers_read_it(tiny, client, inbox):
+    assert subscribe(client, email="anna@höör.se", q="ängar").status_code == 200
+    [msg] = inbox.take()
+    assert msg.envelope_to == ["anna@xn--hr-fkaa.se"]
+
+
+def test_line_breaks_in_a_query_or_title_stay_out_of_the_headers(tiny, client, inbox, env):
+    send(tiny, "--now")
+    subscribed(client, inbox, q="ängar\r\nBcc: alla@example.se")
+    tiny.write("naturvard/2024-09-12-ulricehamn/angar.txt", "Slåtter på ängar. Bcc alla example")
+    tiny.write("naturvard/2024-09-12-ulricehamn/angar.txt.toml", 'title = "Ängar\\r\\nBcc: fler@example.se"\n')
+    tiny.index()
+    assert send(tiny, "--now") == 0
+    [digest] = inbox.take()
+    assert digest.envelope_to == [ADDRESS] and "Bcc" not in digest
+    assert "\n" not in digest["Subject"] and "Bcc: alla@example.se" in digest["Subject"]
+    assert "1. Ängar Bcc: fler@example.se" in digest.get_content().splitlines()
+
+
 def test_bad_frequency_and_search_and_size(tiny, client, inbox):
     assert subscribe(client, frequency="hourly").status_code == 400
     assert subscribe(client, type="inget").status_code == 400
