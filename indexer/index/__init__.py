@@ -6,20 +6,35 @@ in it can be rebuilt from the archive.
 """
 from __future__ import annotations
 
-from .analysis import compound_parts_analyzer, highlight_analyzer, stock_analyzer, swedish_analyzer, \
-    word_analyzer
-from .folder import NO_INDEX_YET, schema_problem, whoosh_dir
-from .records import index_fields, stored_document
-from .schema import CHAINS, PARTS_BOOST, SCHEMA_VERSION, TITLE_BOOST, build_schema
-from .store import STATE_FILE, TEXTS_DIR, FileProblem, FileState, TextCache, file_sha256, index_warnings, \
-    load_state, problems, write_lock
-from .update import IndexSettings, update_index
+import importlib
 
-__all__ = [
-    "CHAINS", "FileProblem", "FileState", "IndexSettings", "NO_INDEX_YET", "PARTS_BOOST", "SCHEMA_VERSION",
-    "STATE_FILE", "TEXTS_DIR", "TITLE_BOOST", "TextCache", "build_schema", "compound_parts_analyzer",
-    "file_sha256", "highlight_analyzer", "index_fields", "index_warnings", "load_state", "problems",
-    "schema_problem", "stock_analyzer", "stored_document", "swedish_analyzer", "update_index", "whoosh_dir",
-    "write_lock",
-    "word_analyzer",
-]
+# name -> the module that defines it.  Each is imported on first use (PEP 562): the
+# archive's changes need file_sha256 and load_state, not Whoosh, so `arkiv trash list`
+# does not load a search engine.
+_EXPORTS = {
+    ".analysis": ("compound_parts_analyzer", "highlight_analyzer", "stock_analyzer", "swedish_analyzer",
+                  "word_analyzer"),
+    ".folder": ("NO_INDEX_YET", "schema_problem", "whoosh_dir"),
+    ".records": ("index_fields", "stored_document"),
+    ".schema": ("CHAINS", "PARTS_BOOST", "SCHEMA_VERSION", "TITLE_BOOST", "build_schema"),
+    ".store": ("STATE_FILE", "TEXTS_DIR", "FileProblem", "FileState", "TextCache", "file_sha256", "index_warnings",
+               "load_state", "problems", "write_lock"),
+    ".update": ("IndexSettings", "update_index"),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    try:
+        module = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
