@@ -49,6 +49,14 @@ def sv_date(value: date | None, missing: str = "utan datum") -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def iso_sv_date(value: str | None, missing: str = "utan datum") -> str:
+    """'2026-03-04' (as forms and manifests keep dates) as 4 mars 2026."""
+    try:
+        return sv_date(date.fromisoformat(value)) if value else missing
+    except ValueError:
+        return value
+
+
 def type_label(value: str) -> str:
     return TYPE_LABELS.get(value, value)
 
