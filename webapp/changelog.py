@@ -149,7 +149,7 @@ def _value(x, missing: str) -> str:
     return ", ".join(x) or "inga"
 
 
-def _entry(c: Change, names: Names, log: list[Change]) -> Entry:
+def _entry(c: Change, names: Names, log: list[Change], positions: dict[str, int], batches: set[str]) -> Entry:
     action = ACTION_LABELS.get(c.what, c.what)
     e = Entry(c, action, None)
     if c.what == "meeting" and c.file:
@@ -173,8 +173,13 @@ def _entry(c: Change, names: Names, log: list[Change]) -> Entry:
             e.details.append(f"{FIELD_LABELS.get(f, f)}: {_value(pair[0], '–')} → {_value(pair[1], '(framräknas)')}")
     if c.detail.get("renamed"):
         e.details.append(f"fick namnet {c.detail['renamed']}")
-    if c.what in UNDO_LABELS:
-        problem = undo_problem(c, log)
+    batch = c.detail.get("batch") if c.what in ("upload", "replace", "meeting") else None
+    if batch and batch in batches:
+        e.details.append("samma uppladdning som ovan")  # one undo button per batch: the first shown
+    elif c.what in UNDO_LABELS:
+        if batch:
+            batches.add(batch)
+        problem = undo_problem(c, log, positions)
         if problem is None:
             e.undo_label = f"Ångra {UNDO_LABELS[c.what]}"
         else:
@@ -190,5 +195,7 @@ def page(index, archive, f: Filters) -> Page:
     pages = max(1, -(-len(shown) // PER_PAGE))
     names = Names(index, archive)
     start = (f.page - 1) * PER_PAGE
-    return Page([_entry(c, names, log) for c in shown[start:start + PER_PAGE]], len(shown), f.page, pages,
-                people, f)
+    positions = {c.id: i for i, c in enumerate(log)}
+    batches: set[str] = set()
+    return Page([_entry(c, names, log, positions, batches) for c in shown[start:start + PER_PAGE]], len(shown),
+                f.page, pages, people, f)

@@ -56,10 +56,11 @@ def _touched(lines: list[Change]) -> set[str]:
     return found
 
 
-def undo_problem(change: Change, log: list[Change]) -> str | None:
+def undo_problem(change: Change, log: list[Change], positions: dict[str, int] | None = None) -> str | None:
     """Why `change` cannot be undone, from the log alone (no file is read); None when it may be.
 
-    `log` is the audit log newest first, at least back to `change`.
+    `log` is the audit log newest first, at least back to `change`; `positions` (each
+    line's id -> its place in `log`) saves a page of entries from building it each time.
     """
     if change.what not in UNDOABLE:
         return "den här sortens ändring kan inte ångras härifrån"
@@ -69,7 +70,7 @@ def undo_problem(change: Change, log: list[Change]) -> str | None:
         return "raden skrevs innan uppladdningar kunde ångras: ta bort dokumenten i stället"
     lines = _batch(change, log)
     ids = {c.id for c in lines}
-    where = {c.id: i for i, c in enumerate(log)}
+    where = positions if positions is not None else {c.id: i for i, c in enumerate(log)}
     later = log[:min(where.get(c.id, len(log)) for c in lines)]  # the log is newest first
     undone = {i for c in later if c.what == "undo" for i in c.detail.get("undoes", ())}
     if ids & undone:

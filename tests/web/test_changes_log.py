@@ -92,3 +92,21 @@ def test_undo_refused_when_edited_since(coord, signed_in):
     assert "Kan inte ångras" in signed_in.get("/changes").get_data(as_text=True)
 
 
+
+
+def test_pages_of_fifty_newest_first(coord, signed_in):
+    from datetime import datetime, timedelta, timezone
+
+    from indexer import Change, record_change
+
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    for n in range(60):
+        record_change(coord.archive, Change("user-passwd", f"person-{n % 3}", start + timedelta(minutes=n),
+                                            file=f"konto-{n}"))
+    first = signed_in.get("/changes").get_data(as_text=True)
+    assert "60 ändringar, sida 1 av 2" in first and "konto-59" in first and "konto-9<" not in first
+    second = signed_in.get("/changes?sida=2").get_data(as_text=True)
+    assert "konto-9<" in second and "konto-59" not in second and 'rel="prev"' in second
+    assert signed_in.get("/changes?sida=3").status_code == 400
+    only = signed_in.get("/changes?vem=person-1&typ=konton").get_data(as_text=True)
+    assert "20 ändringar" in only and "person-2" not in only.split("Vem")[1].split("</form>")[1]
