@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..models import TYPE_LABELS
+from ..models import READ_PROBLEM_LABELS, TYPE_LABELS
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
           "september", "oktober", "november", "december")
@@ -17,17 +17,8 @@ TYPE_NAMES = {t: label.lower() for t, label in TYPE_LABELS.items()}
 # Facet name -> the heading its counts are listed under.
 FACET_HEADINGS = {"group": "Grupper", "type": "Typer", "year": "År", "theme": "Teman",
                   "municipality": "Kommuner"}
-# Why a document's text could not be read (Document.status, Problem.reason).
-STATUS_WORDS = {
-    "partial": "lästes bara delvis",
-    "empty": "tom (ingen text, kanske inskannad)",
-    "encrypted": "lösenordsskyddad",
-    "corrupt": "skadad, kunde inte tolkas",
-    "timeout": "tog för lång tid att läsa",
-    "too large": "för stor",
-    "unsupported format": "filformatet stöds inte",
-    "too much memory": "krävde för mycket minne",
-}
+# Why a document's text could not be read (Document.status, Problem.reason): the web app's words.
+STATUS_WORDS = READ_PROBLEM_LABELS
 WARNING_WORDS = {
     "no text (scanned?)": "ingen text (inskannad?)",
     "no text": "ingen text",

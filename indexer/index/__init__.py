@@ -6,7 +6,7 @@ in it can be rebuilt from the archive.
 """
 from __future__ import annotations
 
-import importlib
+from ..lazy import exports
 
 # name -> the module that defines it.  Each is imported on first use (PEP 562): the
 # archive's changes need file_sha256 and load_state, not Whoosh, so `arkiv trash list`
@@ -21,20 +21,9 @@ _EXPORTS = {
                "load_state", "problems", "write_lock"),
     ".update": ("IndexSettings", "update_index"),
 }
-_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+_WHERE = {name: (module, name) for module, names in _EXPORTS.items() for name in names}
 
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str):
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = exports(__name__, _WHERE, globals())
