@@ -110,3 +110,11 @@ def test_pages_of_fifty_newest_first(coord, signed_in):
     assert signed_in.get("/changes?sida=3").status_code == 400
     only = signed_in.get("/changes?vem=person-1&typ=konton").get_data(as_text=True)
     assert "20 ändringar" in only and "person-2" not in only.split("Vem")[1].split("</form>")[1]
+
+
+@pytest.mark.parametrize("change_id", ["zzz", "0123456789abcdef0", "../../etc", "0123456789ABCDEF"])
+def test_undo_of_a_malformed_id_is_404_and_an_unknown_one_409(coord, signed_in, change_id):
+    csrf = {"csrf_token": token(signed_in, "/changes")}
+    assert signed_in.post(f"/changes/{change_id}/undo", data=csrf).status_code in (404, 405)
+    r = signed_in.post("/changes/0123456789abcdef/undo", data=csrf)
+    assert r.status_code == 409 and "finns inte i loggen" in r.get_data(as_text=True)
