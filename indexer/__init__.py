@@ -6,7 +6,7 @@ Whoosh, numpy and the command line with it.
 """
 from __future__ import annotations
 
-import importlib
+from .lazy import exports
 
 # name -> the module that defines it, relative to this package.
 _EXPORTS = {
@@ -20,14 +20,15 @@ _EXPORTS = {
         "Inspection", "MeetingDraft", "NewFile", "OTHER_FOLDER", "TrashItem", "UNSORTED_FOLDER", "add_files",
         "carry_out", "cli_user", "edit_document", "empty_trash", "file_documents", "inspect_files",
         "list_meetings", "move_document", "plan_import", "recent_changes", "record_change", "remove_document",
-        "restore", "safe_filename", "trash_item", "trashed",
+        "restore", "safe_filename", "trash_item", "trashed", "UndoRefused", "find_change", "undo_change",
+        "undo_problem",
     ),
     ".config": ("Sidecar", "load_archive_config"),
     ".export": ("COLUMNS", "EXPORT_LIMIT", "Export", "csv_chunks", "document_link"),
     ".errors": ("AddError", "ArkivError", "ChangeError", "ConfigError", "ExtractionError", "IndexLocked",
                 "IndexMissing", "IndexUnavailable"),
     ".index": ("FileProblem", "IndexSettings", "index_warnings", "problems", "update_index"),
-    ".models": ("DOCUMENT_TYPES", "FACETS", "READ_STATUSES", "SORTS", "STATUSES", "TYPE_LABELS", "ArchiveConfig", "Document",
+    ".models": ("DOCUMENT_TYPES", "FACETS", "READ_PROBLEM_LABELS", "READ_STATUSES", "SORTS", "STATUSES", "TYPE_LABELS", "ArchiveConfig", "Document",
                 "Failure", "Group", "Hit", "IndexReport", "Meeting", "Problem", "SearchRequest", "SearchResult",
                 "Speaker", "Theme"),
     ".paths": ("id_parts", "resolve_archive", "resolve_index"),
@@ -41,15 +42,4 @@ _WHERE = {name: (module, name) for module, names in _EXPORTS.items() for name in
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str):
-    try:
-        module, attr = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module, __name__), attr)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = exports(__name__, _WHERE, globals())

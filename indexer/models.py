@@ -13,6 +13,17 @@ TYPE_LABELS = {
     "agenda": "Inbjudan/dagordning",
     "other": "Övrigt",
 }
+# Document.status values other than ok, as the web app and the CLI say them to people.
+READ_PROBLEM_LABELS = {
+    "partial": "en del av filen kunde inte läsas",
+    "encrypted": "filen är lösenordsskyddad",
+    "corrupt": "filen är skadad eller kunde inte tolkas",
+    "unsupported format": "filformatet stöds inte",
+    "too large": "filen är för stor",
+    "too much memory": "filen krävde för mycket minne för att läsas",
+    "timeout": "det tog för lång tid att läsa filen",
+    "empty": "filen innehåller ingen text (den kan vara inskannad)",
+}
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("group", "type", "year", "theme")
 

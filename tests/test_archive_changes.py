@@ -205,7 +205,7 @@ def test_trash_empty_deletes_only_what_is_old_enough(arch, tmp_path, capsys):
     code, out, _ = run(capsys, "trash", "list", "--archive", arch.root)
     assert code == 0 and "gammal.txt" in out and "minnesanteckningar.txt" in out
     code, out, _ = run(capsys, "trash", "empty", "--older-than", "90d", "--archive", arch.root)
-    assert code == 0 and "Deleted 1 document(s)" in out and f"{LERUM}/gammal.txt" in out
+    assert code == 0 and "Raderade 1 dokument" in out and f"{LERUM}/gammal.txt" in out
     assert [i.key for i in trashed(arch.root)] == [recent.key]
     assert not (arch.root / ".trash" / old.key).exists()
     emptied = recent_changes(arch.root)[0]
@@ -217,7 +217,7 @@ def test_trash_empty_deletes_only_what_is_old_enough(arch, tmp_path, capsys):
 def test_trash_empty_needs_a_duration(arch, capsys, age):
     with pytest.raises(SystemExit) as e:
         main(["trash", "empty", f"--older-than={age}", "--archive", str(arch.root)])
-    assert e.value.code == 2 and "duration" in capsys.readouterr().err
+    assert e.value.code == 2 and "ingen tid som 90d" in capsys.readouterr().err
 
 
 # -- arkiv import ----------------------------------------------------------------------------------
@@ -244,13 +244,13 @@ def test_import_dry_run_changes_nothing(arch, backlog, capsys):
     assert code == 0, out
     assert sorted(p for p in arch.root.rglob("*") if p.name != ".arkiv-write.lock") == \
         [p for p in before if p.name != ".arkiv-write.lock"]
-    assert "Dry run: nothing was changed" in out
-    assert f"-> {LERUM}/bilaga.txt  (existing meeting; date from the path)" in out
-    assert "-> naturvard/2018-03-14/anteckningar 14 mars 2018.docx  (new meeting; date from the path)" in out
-    assert "-> naturvard/2019-09-05/inbjudan.txt  (new meeting; date from the text)" in out
+    assert "Provkörning: ingenting ändrades" in out
+    assert f"-> {LERUM}/bilaga.txt  (befintligt möte; datum ur sökvägen)" in out
+    assert "-> naturvard/2018-03-14/anteckningar 14 mars 2018.docx  (nytt möte; datum ur sökvägen)" in out
+    assert "-> naturvard/2019-09-05/inbjudan.txt  (nytt möte; datum ur texten)" in out
     assert "-> naturvard/osorterat/utan datum.txt" in out
-    assert f"kopia.txt: already in the archive as {LERUM}/minnesanteckningar.txt" in out
-    assert "program.exe: not a document" in out
+    assert f"kopia.txt: finns redan i arkivet som {LERUM}/minnesanteckningar.txt" in out
+    assert "program.exe: inget dokument" in out
     assert ".DS_Store" not in out
 
 
@@ -264,7 +264,7 @@ def test_import_yes_files_and_indexes(arch, backlog, capsys):
         i for i in ids(arch) if i != f"{LERUM}/minnesanteckningar.txt")
     # Importing the same folder again finds everything already there.
     code, out, _ = run(capsys, "import", backlog, "--group", "naturvard", *loc(arch))
-    assert "Would file 0 file(s)" in out and "into naturvard/osorterat/; 7 skipped" not in out
+    assert "Skulle lägga 0 filer" in out and "i naturvard/osorterat/; 7 filer hoppades" not in out
 
 
 def test_import_refuses_unknown_group_and_a_folder_inside_the_archive(arch, backlog, capsys):
@@ -288,7 +288,7 @@ def test_user_add_passwd_remove(arch, capsys, monkeypatch):
         return code, out, err
 
     code, out, _ = user("add", "Anna", "--password-stdin")
-    assert code == 0 and "Added the account 'anna'" in out
+    assert code == 0 and "Kontot ”anna” finns nu i" in out
     store = Accounts(users_file(arch.root))
     assert store.verify("anna", "ett långt lösenord") and not store.verify("anna", "fel")
     assert user("add", "anna", "--password-stdin")[0] == 2  # already there
@@ -311,7 +311,7 @@ def test_user_prompts_twice_without_stdin(arch, capsys, monkeypatch):
     answers = iter(["ett långt lösenord", "ett annat lösenord"])
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(answers))
     assert webcli.main(["user", "add", "anna", "--archive", str(arch.root)]) == 2
-    assert "differ" in capsys.readouterr().err
+    assert "skiljer sig åt" in capsys.readouterr().err
     assert not os.path.exists(arch.root.parent / "arkiv-users.json")
 
 

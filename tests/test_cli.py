@@ -41,7 +41,7 @@ def test_index_exit_3_when_some_files_fail(arch, capsys):
     arch.write("miljostrategi/ovrigt/hemlig.pdf", encrypted_pdf_bytes())
     code, out, _ = run(capsys, "index", *loc(arch))
     assert code == 3
-    assert "encrypted" in out and "miljostrategi/ovrigt/hemlig.pdf" in out
+    assert "lösenordsskyddad" in out and "miljostrategi/ovrigt/hemlig.pdf" in out
 
 
 def test_index_exit_1_when_nothing_can_be_done(tmp_path, capsys):
@@ -90,7 +90,9 @@ def test_search_filters_sort_and_paging(arch, capsys):
 def test_search_human_output(arch, capsys):
     run(capsys, "index", *loc(arch))
     code, out, _ = run(capsys, "search", "lupiner", *loc(arch))
-    assert code == 0 and "1 document(s)" in out and "Minnesanteckningar" in out and "[lupiner]" in out
+    assert code == 0 and "1 dokument för ”lupiner”" in out and "Minnesanteckningar" in out and "[lupiner]" in out
+    assert "Naturvårdsgruppen · 10 oktober 2023 · minnesanteckningar ·" in out  # names, Swedish date and type
+    assert "Typer: minnesanteckningar (1)" in out and "document(s)" not in out
 
 
 def test_search_without_index_says_what_to_do(arch, capsys):

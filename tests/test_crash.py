@@ -285,7 +285,7 @@ def test_concurrent_runs_wait_for_each_other_and_searches_go_on(tiny, tmp_path):
             procs["upload"] = arkiv(tiny, "add", str(upload), "--group", "naturvard", stderr=errs["upload"])
             for name, proc in procs.items():
                 err = errs[name]
-                wait_for(proc, lambda: "Waiting for the index lock" in (err.seek(0) or err.read()),
+                wait_for(proc, lambda: "Väntar på indexets lås" in (err.seek(0) or err.read()),
                          f"the waiting message from {name}")
         # One of them now writes the big files; searches are answered from the last commit.
         writers = lambda: {p.pid for p in procs.values()} & flock_holders(  # noqa: E731
@@ -306,7 +306,7 @@ def test_concurrent_runs_wait_for_each_other_and_searches_go_on(tiny, tmp_path):
         err.close()
         assert "Traceback" not in text and "LockError" not in text, (name, text)
         assert procs[name].returncode == 0, (name, text)
-    assert "added naturvard/ovrigt/uppladdad.txt" in outs["upload"]
+    assert "tillagd: naturvard/ovrigt/uppladdad.txt" in outs["upload"]
     assert hits(tiny, "trollsländor") == ["naturvard/ovrigt/uppladdad.txt"]
     assert hits(tiny, "kretslopp") == sorted(big)
     assert all_ids(tiny) == sorted([*words.values(), *big, "naturvard/ovrigt/uppladdad.txt"])

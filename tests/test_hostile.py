@@ -603,9 +603,9 @@ def test_problems_command_lists_by_reason(tiny, hostile_dir, capsys):
     capsys.readouterr()
     assert cli_main(["problems", "--archive", str(tiny.root), "--index", str(tiny.index_dir)]) == 0
     out = capsys.readouterr().out
-    assert "3 document(s) in the index: 2 could not be read" in out
-    assert "  empty (1):\n    naturvard/ovrigt/tom.pdf — the file is empty (0 bytes)" in out
-    assert "  encrypted (1):\n    naturvard/ovrigt/hemlig.pdf — " in out
+    assert "3 dokument i indexet: 2 kunde inte läsas" in out
+    assert "  filen innehåller ingen text (den kan vara inskannad) (1):\n    naturvard/ovrigt/tom.pdf – " in out
+    assert "  filen är lösenordsskyddad (1):\n    naturvard/ovrigt/hemlig.pdf – " in out
     assert cli_main(["problems", "--json", "--warnings", "--archive", str(tiny.root),
                      "--index", str(tiny.index_dir)]) == 0
     data = json.loads(capsys.readouterr().out)

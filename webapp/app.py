@@ -85,6 +85,7 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(formatting.source_label, "source_label")
     app.add_template_filter(formatting.status_label, "status_label")
     app.add_template_filter(_sv_datetime, "sv_datetime")
+    app.add_template_filter(formatting.iso_sv_date, "iso_sv_date")
     app.jinja_env.globals["set_by_person"] = formatting.SET_BY_PERSON
 
     @app.context_processor

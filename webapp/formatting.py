@@ -6,7 +6,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from indexer import TYPE_LABELS
+from indexer import READ_PROBLEM_LABELS, TYPE_LABELS
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
           "september", "oktober", "november", "december")
@@ -30,16 +30,8 @@ SOURCE_LABELS = {
 }
 SET_BY_PERSON = frozenset({"sidecar", "folder", "meeting"})
 
-STATUS_LABELS = {
-    "partial": "en del av filen kunde inte läsas",
-    "encrypted": "filen är lösenordsskyddad",
-    "corrupt": "filen är skadad eller kunde inte tolkas",
-    "unsupported format": "filformatet stöds inte",
-    "too large": "filen är för stor",
-    "too much memory": "filen krävde för mycket minne för att läsas",
-    "timeout": "det tog för lång tid att läsa filen",
-    "empty": "filen innehåller ingen text (den kan vara inskannad)",
-}
+# Why a document's text could not be read, said to people: one table with the command line's.
+STATUS_LABELS = READ_PROBLEM_LABELS
 
 
 def sv_date(value: date | None, missing: str = "utan datum") -> str:
@@ -47,6 +39,14 @@ def sv_date(value: date | None, missing: str = "utan datum") -> str:
     if value is None:
         return missing
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def iso_sv_date(value: str | None, missing: str = "utan datum") -> str:
+    """'2026-03-04' (as forms and manifests keep dates) as 4 mars 2026."""
+    try:
+        return sv_date(date.fromisoformat(value)) if value else missing
+    except ValueError:
+        return value
 
 
 def type_label(value: str) -> str:

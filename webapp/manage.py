@@ -5,15 +5,19 @@
     GET/POST /remove/<id>    to the trash, after a confirmation
     GET      /trash          what was removed, by whom and when
     POST     /trash/<key>/restore
-    GET      /changes        the audit log's latest lines
+    GET      /changes        the audit log, newest first: ?typ= (kind), ?vem= (person), ?sida= (page)
+    POST     /changes/<id>/undo   an edit, a move or an upload batch undone, as a change of its own
 """
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from indexer import DOCUMENT_TYPES, OTHER_FOLDER, ChangeError, Sidecar, edit_document, move_document, \
-    recent_changes, remove_document, restore, trashed
+import re
 
+from indexer import DOCUMENT_TYPES, OTHER_FOLDER, ChangeError, Sidecar, UndoRefused, edit_document, \
+    move_document, remove_document, restore, trashed, undo_change
+
+from . import changelog
 from .archive import archive_dir, checked_id, get_index
 from .auth import coordinator_required, who
 from .coordination import FOLDER_LABELS, meeting_choices, parse_day, reindex
@@ -21,14 +25,8 @@ from .coordination import FOLDER_LABELS, meeting_choices, parse_day, reindex
 bp = Blueprint("manage", __name__)
 
 MAX_TEXT = 300
-CHANGES_SHOWN = 200
-ACTION_LABELS = {
-    "upload": "Laddade upp", "replace": "Ersatte", "meeting": "Skapade mötet", "edit": "Rättade uppgifter",
-    "move": "Flyttade", "remove": "Tog bort", "restore": "Återställde", "import": "Importerade",
-    "trash-empty": "Tömde ur papperskorgen", "user-add": "Skapade kontot", "user-passwd": "Bytte lösenord för",
-    "user-remove": "Tog bort kontot",
-}
-FIELD_LABELS = {"title": "titel", "date": "datum", "type": "typ", "themes": "teman"}
+FIELD_LABELS = changelog.FIELD_LABELS
+_CHANGE_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
 def _document_or_404(doc_id: str):
@@ -109,7 +107,8 @@ def move(doc_id: str):
                 error = f"Dokumentet kunde inte flyttas: {e}."
             else:
                 reindex()
-                flash(f"Flyttat till {new_id.rsplit('/', 1)[0]}.", "success")
+                place = changelog.Names(get_index(), archive_dir()).meeting(new_id.rsplit('/', 1)[0]).text
+                flash(f"Flyttat till {place}.", "success")
                 return redirect(url_for("web.document", doc_id=new_id), code=303)
     return render_template("move.html", doc=doc, choices=choices, current=current, error=error,
                            other=OTHER_FOLDER, folder_labels=FOLDER_LABELS), 400 if error else 200
@@ -134,7 +133,9 @@ def remove(doc_id: str):
 @bp.get("/trash")
 @coordinator_required
 def trash():
-    return render_template("trash.html", items=trashed(archive_dir()))
+    names = changelog.Names(get_index(), archive_dir())
+    items = [(i, names.meeting(i.original.rsplit("/", 1)[0])) for i in trashed(archive_dir())]
+    return render_template("trash.html", items=items)
 
 
 @bp.post("/trash/<key>/restore")
@@ -153,5 +154,31 @@ def restore_item(key: str):
 @bp.get("/changes")
 @coordinator_required
 def changes():
-    return render_template("changes.html", changes=recent_changes(archive_dir(), CHANGES_SHOWN),
-                           labels=ACTION_LABELS, field_labels=FIELD_LABELS)
+    try:
+        wanted = changelog.filters(request.args)
+    except changelog.ParamError as e:
+        abort(400, description=str(e))
+    found = changelog.page(get_index(), archive_dir(), wanted)
+    if wanted.page > found.pages:
+        abort(400, description=f"Det finns bara {found.pages} sidor med de här ändringarna.")
+
+    def page_url(n: int) -> str:
+        return url_for("manage.changes", typ=wanted.kind or None, vem=wanted.who or None,
+                       sida=n if n > 1 else None)
+    return render_template("changes.html", found=found, kinds=changelog.KIND_LABELS, page_url=page_url)
+
+
+@bp.post("/changes/<change_id>/undo")
+@coordinator_required
+def undo(change_id: str):
+    if not _CHANGE_ID.match(change_id):
+        abort(404)
+    try:
+        done = undo_change(archive_dir(), change_id, who())
+    except UndoRefused as e:
+        abort(409, description=f"Ändringen kunde inte ångras: {e}.")
+    reindex()
+    label = changelog.UNDO_LABELS.get(done.detail.get("what", ""), "ändringen")
+    flash(f"Klart: {label} är ångrad, och ångrandet står i loggen. Uppladdade filer ligger i papperskorgen."
+          if label == "uppladdningen" else f"Klart: {label} är ångrad, och ångrandet står i loggen.", "success")
+    return redirect(url_for("manage.changes"), code=303)

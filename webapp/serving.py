@@ -6,8 +6,10 @@ fork, or when asked, one waitress process serves. Nothing here imports a server.
 """
 from __future__ import annotations
 
+import errno
 import importlib.util
 import os
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +60,44 @@ class ServeUsage(ArkivError, ValueError):
     """Options of `arkiv serve` that cannot go together (exit 2, like any usage error)."""
 
 
+class PortTaken(ArkivError):
+    """The port `arkiv serve` was to listen on cannot be had (exit 1, with how to choose another)."""
+
+
+def check_port(host: str, port: int) -> None:
+    """PortTaken unless this process could listen on host:port now (as the servers bind, SO_REUSEADDR).
+
+    gunicorn and waitress, given a taken port, print a banner and then an error that
+    names no port ("arkiv: : Address already in use"); this says which, and what to do.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        raise PortTaken(f"adressen {host} går inte att lyssna på ({e.strerror}); ange en annan med --host") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+            sock.listen(1)
+        except OSError as e:
+            where = f"{host}:{port}" if ":" not in host else f"[{host}]:{port}"
+            if e.errno == errno.EADDRINUSE:
+                raise PortTaken(f"porten {port} på {host} används redan av ett annat program (kanske en annan "
+                                f"arkiv serve); välj en annan med --port, till exempel --port {_other(port)} "
+                                f"(make run PORT={_other(port)})") from None
+            if e.errno == errno.EACCES:
+                raise PortTaken(f"{where}: den här användaren får inte lyssna på port {port} (portar under "
+                                f"1024 kräver särskild behörighet); välj en annan med --port, till exempel "
+                                "--port 5000") from None
+            raise PortTaken(f"det går inte att lyssna på {where} ({e.strerror}); välj en annan adress med "
+                            "--host eller port med --port") from None
+
+
+def _other(port: int) -> int:
+    return port + 1 if port < 65535 else 5000
+
+
 @dataclass(frozen=True)
 class Site:
     archive: Path
@@ -73,7 +113,7 @@ class Site:
 
     def startup_line(self, processes: str | None = None) -> str:
         detail = f"; {processes}" if processes else ""
-        return f"Nätverksarkivet: http://{self.address}/  (archive {self.archive}{detail}; Ctrl+C stops)"
+        return f"Nätverksarkivet: http://{self.address}/  (arkiv {self.archive}{detail}; Ctrl+C stoppar)"
 
     def app_config(self) -> dict:
         return {"ARKIV_ARCHIVE": str(self.archive), "ARKIV_INDEX": str(self.index_dir)}
@@ -114,9 +154,9 @@ def choose_server(asked: str, workers: int | None) -> str:
     if asked == "gunicorn" and problem:
         raise ServeUsage(f"--server gunicorn: {problem}")
     if asked == "waitress" and workers and workers > 1:
-        raise ServeUsage("--server waitress serves from one process; --workers needs gunicorn")
+        raise ServeUsage("--server waitress svarar från en process; --workers behöver gunicorn")
     if asked == "auto" and problem:
-        print(f"{problem}: serving from one process with waitress", file=sys.stderr)
+        print(f"{problem}: svarar från en process med waitress", file=sys.stderr)
         return "waitress"
     return "waitress" if asked == "waitress" else "gunicorn"
 
@@ -128,7 +168,7 @@ def gunicorn_settings(site: Site, workers: int) -> dict:
     webapp/prefork.py's Worker.
     """
     def ready(arbiter) -> None:  # the port is bound: say where the site is
-        noun = "worker process" if workers == 1 else "worker processes"
+        noun = "arbetsprocess" if workers == 1 else "arbetsprocesser"
         print(site.startup_line(f"{workers} {noun}"), file=sys.stderr)
 
     return {

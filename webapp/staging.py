@@ -3,7 +3,8 @@
     <index folder>/uploads/<key>/manifest.json   who, when, where to, each file and what was inferred
     <index folder>/uploads/<key>/<n><ext>        the uploaded bytes
     <index folder>/uploads/<key>.saving/         the same, taken by the one request saving it
-    <index folder>/uploads/<key>.saved/          empty: this batch was saved (for a late second submit)
+    <index folder>/uploads/<key>.saved/          this batch was saved: saved.json says who and where its
+                                                 documents went (for a late second submit, a reopened URL)
 
 Nothing here is in the archive until the coordinator saves; a batch nobody
 saves is removed after a day.  A batch belongs to the coordinator who made it.
@@ -32,6 +33,7 @@ _SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
 
 
 SAVING, SAVED = ".saving", ".saved"
+SAVED_RECORD = "saved.json"
 
 
 class FileTooLarge(Exception):
@@ -113,14 +115,30 @@ class Staging:
         except OSError:
             pass
 
-    def saved(self, claimed: Batch) -> None:
-        """Saving succeeded: the files go, an empty folder says so until cleanup removes it after a day.
+    def saved(self, claimed: Batch, record: dict | None = None) -> None:
+        """Saving succeeded: the files go; a folder with `record` (where they went) says so for a day.
 
         The marker comes first: a second submit asking in between finds "saving" or
         "saved", never neither (which read as an unknown batch, a 404).
         """
-        (self.root / (claimed.key + SAVED)).mkdir(mode=0o700, exist_ok=True)
+        marker = self.root / (claimed.key + SAVED)
+        marker.mkdir(mode=0o700, exist_ok=True)
+        if record is not None:
+            data = {"owner": claimed.manifest.get("owner"), "created": time.time(), **record}
+            write_bytes_atomic(marker / SAVED_RECORD, json.dumps(data, ensure_ascii=False).encode("utf-8"))
         shutil.rmtree(claimed.folder, ignore_errors=True)
+
+    def saved_record(self, key: str, owner: str) -> dict | None:
+        """Where a saved batch's documents went, for its owner; None when it is not saved (or not theirs)."""
+        if not _KEY.match(key or ""):
+            return None
+        try:
+            data = json.loads((self.root / (key + SAVED) / SAVED_RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("owner") != owner or not isinstance(data.get("added"), list):
+            return None
+        return data
 
     def state(self, key: str) -> str | None:
         """"saving" or "saved" for a batch no longer waiting for review, else None."""

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import date
 
@@ -16,6 +17,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from indexer import DOCUMENT_TYPES, OTHER_FOLDER, ChangeError, Filing, Meeting, MeetingDraft, \
     NewFile, Sidecar, Speaker, file_documents, inspect_files, list_meetings
 
+from . import changelog
 from .archive import archive_dir, get_index, holder
 from .auth import coordinator_required, who
 from .coordination import meeting_choices, parse_day, problem_label, reindex, warning_label
@@ -169,7 +171,7 @@ def start():
         entry.update({
             "name": ins.name, "sha256": ins.sha256, "format": ins.format, "refused": ins.refused,
             "problem": ins.problem, "warnings": list(ins.warnings), "copies": list(ins.copies),
-            "clash": ins.clash or ins.name in names, "sources": ins.sources,
+            "clash": ins.clash or ins.name in names, "sources": ins.sources, "preview": ins.preview,
             "inferred": None if doc is None else {
                 "title": doc.title, "date": doc.date.isoformat() if doc.date else "", "type": doc.type,
                 "themes": list(doc.themes), "pages": doc.page_count},
@@ -186,7 +188,7 @@ def _batch_or_404(key: str):
         state = staging().state(key)
         if state == "saved":
             abort(409, description="Den här uppladdningen är redan sparad i arkivet. Ingenting sparades en gång "
-                                   "till.")
+                                   "till. Öppna uppladdningens adress igen för att se var dokumenten finns.")
         if state == "saving":
             abort(409, description="Den här uppladdningen sparas just nu, från en annan flik eller ett tidigare "
                                    "klick. Ingenting sparades en gång till.")
@@ -209,7 +211,25 @@ def _review_page(batch, errors: dict | None = None, values=None, status: int = 2
 @bp.get("/upload/<key>")
 @coordinator_required
 def review(key: str):
+    record = staging().saved_record(key, who())
+    if record is not None:  # saved already: where its documents went, not a 404
+        return _done_page(record, again=True)
     return _review_page(_batch_or_404(key))
+
+
+def _done_page(record: dict, again: bool = False, indexed: bool = True):
+    """The result page of a saved batch, from what staging kept of it (ids, meeting, names)."""
+    config = get_index().config
+    index = get_index()
+    where = record["where"]
+    group = config.group(where["group"])
+    saved = [d for d in (index.document(i, with_text=False) for i in record["added"]) if d]
+    meeting = None
+    if record.get("meeting"):
+        meeting = changelog.Names(index, archive_dir()).meeting(record["meeting"])
+    return render_template("upload_done.html", record=record, saved=saved, indexed=indexed, again=again,
+                           where=where, group_name=group.name if group else where["group"], meeting=meeting,
+                           missing=[i for i in record["added"] if i not in {d.id for d in saved}])
 
 
 def _corrections(form, n: int, entry: dict, themes: set[str], errors: dict) -> tuple[Sidecar, str] | None:
@@ -269,7 +289,8 @@ def save(key: str):
     if claimed is None:  # another submit of this form took it first
         return _batch_or_404(key)
     filing = Filing(group=where["group"], folder=None if draft else where["folder"], new_meeting=draft,
-                    files=tuple(NewFile(claimed.path(n), name, sidecar, clash) for n, name, sidecar, clash in chosen))
+                    files=tuple(NewFile(claimed.path(n), name, sidecar, clash) for n, name, sidecar, clash in chosen),
+                    batch=_batch_id(key))
     try:
         filed = file_documents(archive_dir(), filing, who())
     except ChangeError as e:
@@ -281,12 +302,16 @@ def save(key: str):
     except BaseException:
         staging().release(claimed)
         raise
-    staging().saved(claimed)
+    record = {"where": where, "added": filed.added, "meeting": filed.meeting, "batch": filed.batch,
+              "renamed": filed.renamed, "replaced": [i for i, _ in filed.replaced]}
+    staging().saved(claimed, record)
     indexed = reindex()
-    index = get_index()
-    saved = [index.document(i) for i in filed.added] if indexed else []
-    return render_template("upload_done.html", filed=filed, saved=[d for d in saved if d], indexed=indexed,
-                           where=where, group_name=config.group(where["group"]).name)
+    return _done_page(record, indexed=indexed)
+
+
+def _batch_id(key: str) -> str:
+    """The audit log's name for a batch: not the staging key, which is its owner's URL."""
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def _without_paths(message: str) -> str:

@@ -15,11 +15,12 @@ from .filing import CLASH_CHOICES, OTHER_FOLDER, UNSORTED_FOLDER, Filed, Filing,
 from .importing import ImportItem, ImportPlan, carry_out, plan_import
 from .inspect import Inspection, inspect_files
 from .trash import TrashItem, empty_trash, remove_document, restore, trash_item, trashed
+from .undo import UndoRefused, find_change, undo_change, undo_problem
 
 __all__ = [
     "ACTIONS", "AddRequest", "CLASH_CHOICES", "Change", "Filed", "Filing", "ImportItem", "ImportPlan",
     "Inspection", "MeetingDraft", "NewFile", "OTHER_FOLDER", "TrashItem", "UNSORTED_FOLDER", "add_files",
     "carry_out", "cli_user", "edit_document", "empty_trash", "file_documents", "inspect_files", "list_meetings",
     "move_document", "plan_import", "recent_changes", "record_change", "remove_document", "restore",
-    "safe_filename", "trash_item", "trashed",
+    "safe_filename", "trash_item", "trashed", "UndoRefused", "find_change", "undo_change", "undo_problem",
 ]

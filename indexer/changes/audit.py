@@ -8,9 +8,11 @@ is skipped when reading.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import pwd
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +22,7 @@ from ..atomic import fsync_dir
 AUDIT_FILE = ".audit.jsonl"
 # What was done; the web app words each in Swedish.
 ACTIONS = ("upload", "replace", "meeting", "edit", "move", "remove", "restore", "import",
-           "trash-empty", "user-add", "user-passwd", "user-remove")
+           "trash-empty", "user-add", "user-passwd", "user-remove", "undo")
 READ_CHUNK = 64 * 1024
 
 
@@ -36,21 +38,26 @@ class Change:
     sha256_before: str | None = None
     sha256_after: str | None = None
     detail: dict = field(default_factory=dict)
+    # What an undo names the change by; a line written before changes had ids gets one
+    # made from its own content, the same on every reading.
+    id: str = field(default_factory=lambda: secrets.token_hex(8))
 
     def to_json(self) -> dict:
         data = {"when": self.when.isoformat(timespec="seconds"), "who": self.who, "what": self.what,
                 "file": self.file, "to": self.to, "sha256_before": self.sha256_before,
-                "sha256_after": self.sha256_after}
+                "sha256_after": self.sha256_after, "id": self.id}
         if self.detail:
             data["detail"] = self.detail
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> Change:
+        made_id = data.get("id") or hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+        detail = data.get("detail") or {}
         return cls(what=str(data["what"]), who=str(data.get("who", "")),
                    when=datetime.fromisoformat(data["when"]), file=data.get("file"), to=data.get("to"),
                    sha256_before=data.get("sha256_before"), sha256_after=data.get("sha256_after"),
-                   detail=data.get("detail") or {})
+                   detail=detail if isinstance(detail, dict) else {}, id=str(made_id))
 
 
 def cli_user() -> str:

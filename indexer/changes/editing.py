@@ -33,8 +33,9 @@ def edit_document(archive: Path, doc_id: str, sidecar: Sidecar, who: str,
         sha = file_sha256(path)
     old, new = sidecar_json(before), sidecar_json(sidecar)
     changed = {k: [old.get(k), new.get(k)] for k in ("title", "date", "type", "themes") if old.get(k) != new.get(k)}
+    # The whole sidecar before and after: what an undo writes back, and what it checks is still there.
     change = Change("edit", who, now or datetime.now(timezone.utc), file=doc_id, sha256_before=sha,
-                    sha256_after=sha, detail={"changed": changed})
+                    sha256_after=sha, detail={"changed": changed, "sidecar_before": old, "sidecar_after": new})
     record_change(archive, change)
     return change
 

@@ -9,6 +9,7 @@ free name).
 """
 from __future__ import annotations
 
+import secrets
 import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -64,6 +65,7 @@ class Filing:
     folder: str | None = None  # an existing meeting folder of the group, or ovrigt/osorterat
     new_meeting: MeetingDraft | None = None  # or a meeting to create
     files: tuple[NewFile, ...] = ()
+    batch: str | None = None  # names this filing's lines in the audit log, so it can be undone as one
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Filed:
     replaced: list[tuple[str, TrashItem]] = field(default_factory=list)  # (id, the old version's trash item)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (wanted name, id it got)
     meeting: str | None = None  # the meeting folder created, "group/YYYY-MM-DD-place"
+    batch: str | None = None  # the audit log's name for this filing (undo it as one)
 
 
 def meeting_toml(draft: MeetingDraft) -> str:
@@ -156,6 +159,8 @@ def file_documents(archive: Path, filing: Filing, who: str, now: datetime | None
     archive = Path(archive)
     now = now or datetime.now(timezone.utc)
     done = Filed()
+    batch = {"batch": filing.batch or secrets.token_hex(8)}
+    done.batch = batch["batch"]
     with archive_lock(archive):
         folder = target_folder(archive, filing)
         if filing.new_meeting is not None and folder.exists():
@@ -174,7 +179,8 @@ def file_documents(archive: Path, filing: Filing, who: str, now: datetime | None
                     written.append(folder / MEETING_FILE)
                 done.meeting = relative_id(archive, folder)
                 changes.append(Change("meeting", who, now, file=done.meeting,
-                                      detail={"title": filing.new_meeting.title, "place": filing.new_meeting.place}))
+                                      detail={"title": filing.new_meeting.title, "place": filing.new_meeting.place,
+                                              **batch}))
             for f, name in planned:
                 dest = folder / name
                 new_sha = file_sha256(f.path)
@@ -203,7 +209,7 @@ def file_documents(archive: Path, filing: Filing, who: str, now: datetime | None
                     detail={k: v for k, v in (("sidecar", text.strip() or None),
                                               ("trash", old.key if old else None),
                                               ("wanted_name", safe_filename(f.name) if name != safe_filename(f.name)
-                                               else None)) if v}))
+                                               else None)) if v} | batch))
         except BaseException:
             _undo(archive, written, trashed, who)
             raise

@@ -41,6 +41,18 @@ class Inspection:
     copies: tuple[str, ...] = ()  # archived files with the same content
     clash: bool = False  # a file of this name is already in the target folder
     sources: dict[str, str] = field(default_factory=dict)
+    preview: str = ""  # the start of its text, for the coordinator to recognise it by
+
+
+PREVIEW_CHARS = 300
+
+
+def preview_of(pages: tuple[str, ...]) -> str:
+    """The first PREVIEW_CHARS characters of the text, whitespace collapsed, cut at a word."""
+    text = " ".join(" ".join(pages[:3]).split())
+    if len(text) <= PREVIEW_CHARS:
+        return text
+    return text[:PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def name_for(name: str, fmt: str | None) -> str:
@@ -169,5 +181,6 @@ def inspect_files(archive: Path, files: list[tuple[Path, str]], group: str, fold
         problem = None if isinstance(result, Extraction) else result.reason
         out.append(Inspection(name=name, size=size, sha256=shas[i], format=fmt, problem=problem,
                               document=doc, warnings=warnings, copies=copies, clash=clash,
-                              sources=dict(doc.sources)))
+                              sources=dict(doc.sources),
+                              preview=preview_of(result.pages) if isinstance(result, Extraction) else ""))
     return out

@@ -7,8 +7,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from ..changes import ImportPlan, carry_out, cli_user, empty_trash, plan_import, trashed
 from .common import EXIT_PARTIAL, location_args, locations, run_index
+from .words import DATE_SOURCES, count, status_word
 
 UNITS = {"d": "days", "h": "hours", "w": "weeks"}
 
@@ -16,61 +16,72 @@ UNITS = {"d": "days", "h": "hours", "w": "weeks"}
 def duration(text: str) -> timedelta:
     m = re.fullmatch(r"(\d+)\s*([dhw])", text.strip().lower())
     if not m:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a duration such as 90d, 12h or 2w")
+        raise argparse.ArgumentTypeError(f"”{text}” är ingen tid som 90d, 12h eller 2w")
     return timedelta(**{UNITS[m[2]]: int(m[1])})
+
+
+SKIPPED = {"not a document": "inget dokument"}
 
 
 def _age(td: timedelta) -> str:
     if td.seconds == 0:
-        return f"{td.days} day(s)"
-    return f"{td.total_seconds() / 3600:.0f} hour(s)"
+        return count(td.days, "dag", "dagar")
+    return count(round(td.total_seconds() / 3600), "timme", "timmar")
 
 
 def cmd_trash_list(args) -> int:
+    from ..changes import trashed
+
     archive, _ = locations(args)
     items = trashed(archive)
-    print(f"{len(items)} document(s) in the trash of {archive}")
+    print(f"{count(len(items), 'dokument')} i papperskorgen i {archive}")
     for item in items:
-        why = " (replaced by a new version)" if item.why == "replace" else ""
-        print(f"  {item.when:%Y-%m-%d %H:%M} {item.who:<16} {item.original}{why}")
+        why = " (ersatt av en ny version)" if item.why == "replace" else ""
+        print(f"  {item.when:%Y-%m-%d %H.%M} {item.who:<16} {item.original}{why}")
     return 0
 
 
 def cmd_trash_empty(args) -> int:
+    from ..changes import cli_user, empty_trash, trashed
+
     archive, _ = locations(args)
     deleted = empty_trash(archive, args.older_than, cli_user())
-    print(f"Deleted {len(deleted)} document(s) for good from the trash (removed more than "
-          f"{_age(args.older_than)} ago); {len(trashed(archive))} remain.")
+    print(f"Raderade {count(len(deleted), 'dokument')} för gott ur papperskorgen (borttagna för mer än "
+          f"{_age(args.older_than)} sedan); {count(len(trashed(archive)), 'ligger', 'ligger')} kvar.")
     for item in deleted:
-        print(f"  {item.original} (removed {item.when:%Y-%m-%d} by {item.who})")
+        print(f"  {item.original} (borttaget {item.when:%Y-%m-%d} av {item.who})")
     return 0
 
 
-def print_plan(plan: ImportPlan, dry_run: bool, out=None) -> None:
+def print_plan(plan, dry_run: bool, out=None) -> None:
     out = out or sys.stdout
     placed, unsorted, skipped = plan.placed, plan.unsorted, plan.skipped
-    verb = "Would file" if dry_run else "Filed"
-    print(f"{verb} {len(placed)} file(s) into meetings of '{plan.group}', {len(unsorted)} into "
-          f"{plan.group}/osorterat/; {len(skipped)} skipped.", file=out)
+    verb = "Skulle lägga" if dry_run else "Lade"
+    print(f"{verb} {count(len(placed), 'fil', 'filer')} i möten i ”{plan.group}”, {count(len(unsorted), 'fil', 'filer')} i "
+          f"{plan.group}/osorterat/; {count(len(skipped), 'fil', 'filer')} hoppades över.", file=out)
     if placed:
-        print("Into meetings:", file=out)
+        print("I möten:", file=out)
         for i in placed:
-            where = "existing meeting" if i.meeting_exists else "new meeting"
-            print(f"  {i.source}\n    -> {i.target}  ({where}; date from the {i.date_from})", file=out)
+            where = "befintligt möte" if i.meeting_exists else "nytt möte"
+            print(f"  {i.source}\n    -> {i.target}  ({where}; datum ur {DATE_SOURCES.get(i.date_from, i.date_from)})",
+                  file=out)
     if unsorted:
-        print("Could not be placed (no date found), to osorterat:", file=out)
+        print("Kunde inte placeras (inget datum hittades), till osorterat:", file=out)
         for i in unsorted:
             print(f"  {i.source}\n    -> {i.target}", file=out)
     if skipped:
-        print("Skipped:", file=out)
+        print("Hoppades över:", file=out)
         for i in skipped:
-            why = f"already in the archive as {i.detail}" if i.skipped == "duplicate" else f"{i.skipped}: {i.detail}"
+            why = f"finns redan i arkivet som {i.detail}" if i.skipped == "duplicate" else \
+                f"{SKIPPED.get(i.skipped, i.skipped)}: {i.detail}"
             print(f"  {i.source}: {why}", file=out)
     if dry_run:
-        print("Dry run: nothing was changed. Run again with --yes to file them.", file=out)
+        print("Provkörning: ingenting ändrades. Kör igen med --yes för att lägga in dem.", file=out)
 
 
 def cmd_import(args) -> int:
+    from ..changes import carry_out, cli_user, plan_import
+
     archive, index_dir = locations(args)
     plan = plan_import(archive, Path(args.folder), args.group, index_dir=index_dir)
     if not args.yes:
@@ -81,30 +92,31 @@ def cmd_import(args) -> int:
     report = run_index(archive, index_dir, quiet=True)
     failed = [p for p in report.failed if p.id in ids]
     for p in failed:
-        print(f"  {p.id}: {p.reason} — kept in the archive, findable by its name", file=sys.stderr)
-    print(f"Indexed: {len(ids)} new document(s).")
+        print(f"  {p.id}: {status_word(p.reason)} – finns kvar i arkivet och hittas på sitt namn", file=sys.stderr)
+    print(f"Indexerat: {count(len(ids), 'nytt dokument', 'nya dokument')}.")
     return EXIT_PARTIAL if failed else 0
 
 
 def add_change_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("trash", help="list the trash, or delete old removals from it for good")
-    tsub = p.add_subparsers(dest="trash_command", required=True, metavar="list|empty")
-    t = tsub.add_parser("list", help="what is in the trash, most recent first")
+    p = sub.add_parser("trash", help="visa papperskorgen, eller radera gamla borttagningar för gott")
+    tsub = p.add_subparsers(dest="trash_command", required=True, metavar="list|empty", title="kommandon",
+                            parser_class=type(p))
+    t = tsub.add_parser("list", help="vad som ligger i papperskorgen, senast borttaget först")
     location_args(t)
     t.set_defaults(func=cmd_trash_list)
-    t = tsub.add_parser("empty", help="delete for good what was removed long enough ago")
+    t = tsub.add_parser("empty", help="radera för gott det som togs bort för tillräckligt länge sedan")
     location_args(t)
-    t.add_argument("--older-than", required=True, metavar="AGE", type=duration,
-                   help="e.g. 90d (days), 12h (hours), 2w (weeks)")
+    t.add_argument("--older-than", required=True, metavar="ÅLDER", type=duration,
+                   help="t.ex. 90d (dagar), 12h (timmar), 2w (veckor)")
     t.set_defaults(func=cmd_trash_empty)
 
-    p = sub.add_parser("import", help="file a folder of old documents into a group's meetings",
-                       description="Walk FOLDER, propose a meeting for each file from the dates found in its "
-                                   "path and text, and show where each would go. Nothing changes without "
-                                   "--yes. Files without a date go to the group's osorterat folder; "
-                                   "content already in the archive is skipped.")
-    p.add_argument("folder", metavar="DIR")
+    p = sub.add_parser("import", help="lägg in en mapp med gamla dokument i en grupps möten",
+                       description="Gå igenom MAPP, föreslå ett möte för varje fil utifrån datumen i dess "
+                                   "sökväg och text, och visa vart var och en skulle hamna. Ingenting ändras "
+                                   "utan --yes. Filer utan datum hamnar i gruppens mapp osorterat; innehåll "
+                                   "som redan finns i arkivet hoppas över.")
+    p.add_argument("folder", metavar="MAPP")
     location_args(p)
-    p.add_argument("--group", required=True, metavar="SLUG")
-    p.add_argument("--yes", action="store_true", help="file them (default: a dry run that only shows the plan)")
+    p.add_argument("--group", required=True, metavar="GRUPP")
+    p.add_argument("--yes", action="store_true", help="lägg in dem (standard: en provkörning som bara visar planen)")
     p.set_defaults(func=cmd_import)

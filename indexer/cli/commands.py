@@ -1,4 +1,8 @@
-"""The `arkiv` command line: index, search, add, problems (serve and user come from the web app)."""
+"""The `arkiv` command line: index, search, add, problems (serve and user come from the web app).
+
+Nothing heavy is imported here: each command imports what it needs (Whoosh, the
+extractors) when it runs, so `arkiv --help` and a usage error answer at once.
+"""
 from __future__ import annotations
 
 import argparse
@@ -8,27 +12,28 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from ..changes import AddRequest, add_files
 from ..errors import ArkivError
-from ..export import Export, csv_chunks
-from ..index import index_warnings, load_state, problems
 from ..models import DOCUMENT_TYPES, READ_STATUSES, SORTS, IndexReport, SearchRequest
 from .alerts import add_alert_commands
 from .changes import add_change_commands
-from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Command, iso_date, location_args, locations, \
-    positive, run_index, year
+from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Command, Parser, iso_date, location_args, \
+    locations, positive, run_index, year
+from .words import FACET_HEADINGS, INTERRUPTED, TYPE_NAMES, count, error_line, number, os_error_line, page_word, \
+    status_word, sv_date, type_name, warning_word
 
 
 def print_report(report: IndexReport, out=None) -> None:
     out = out or sys.stdout
     if report.rebuilt_because:
-        print(f"Rebuilt the index: {report.rebuilt_because}.", file=out)
-    print(f"added {len(report.added)}, updated {len(report.updated)}, moved {len(report.moved)}, "
-          f"removed {len(report.removed)}, unchanged {report.unchanged}, failed {len(report.failed)}, "
-          f"warnings {len(report.warnings)}", file=out)
+        print(f"Indexet byggdes om: {report.rebuilt_because}.", file=out)
+    print(f"{count(len(report.added), 'ny', 'nya')}, {count(len(report.updated), 'ändrad', 'ändrade')}, "
+          f"{count(len(report.moved), 'flyttad', 'flyttade')}, {count(len(report.removed), 'borttagen', 'borttagna')}, "
+          f"{number(report.unchanged)} oförändrade, {count(len(report.failed), 'oläsbar', 'oläsbara')}, "
+          f"{count(len(report.warnings), 'varning', 'varningar')}", file=out)
     for old, new in report.moved:
-        print(f"  moved  {old} -> {new}", file=out)
-    for title, listed in (("Could not be read", report.failed), ("Warnings", report.warnings)):
+        print(f"  flyttad  {old} -> {new}", file=out)
+    for title, listed, word in (("Kunde inte läsas", report.failed, status_word),
+                                ("Varningar", report.warnings, warning_word)):
         if not listed:
             continue
         print(f"{title}:", file=out)
@@ -36,17 +41,22 @@ def print_report(report: IndexReport, out=None) -> None:
         for p in listed:
             by_reason.setdefault(p.reason, []).append(p.id)
         for reason, ids in sorted(by_reason.items()):
-            print(f"  {reason} ({len(ids)}):", file=out)
+            print(f"  {word(reason)} ({len(ids)}):", file=out)
             for i in ids:
                 print(f"    {i}", file=out)
+
+
+def _json(data) -> None:
+    """DESIGN.md's JSON: English keys and values, å/ä/ö as themselves (as /api/search writes them)."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    print()
 
 
 def cmd_index(args) -> int:
     archive, index_dir = locations(args)
     report = run_index(archive, index_dir, rebuild=args.rebuild, jobs=args.jobs, quiet=args.json)
     if args.json:
-        json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        _json(report.to_json())
     else:
         print_report(report)
     return EXIT_PARTIAL if report.failed else EXIT_OK
@@ -54,6 +64,8 @@ def cmd_index(args) -> int:
 
 def cmd_problems(args) -> int:
     """Documents whose text could not be read (or only in part), from the last run's state."""
+    from ..index import index_warnings, load_state, problems
+
     archive, index_dir = locations(args)
     found = problems(index_dir)
     warned = index_warnings(index_dir) if args.warnings else []
@@ -62,16 +74,15 @@ def cmd_problems(args) -> int:
                 "problems": [{"id": p.id, "reason": p.reason, "detail": p.detail} for p in found]}
         if args.warnings:
             data["warnings"] = [{"id": w.id, "reason": w.reason} for w in warned]
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        _json(data)
         return EXIT_OK
     total = len(load_state(index_dir))
     unread = [p for p in found if p.reason not in READ_STATUSES]
     partial = [p for p in found if p.reason in READ_STATUSES]
-    print(f"{total} document(s) in the index: {len(unread)} could not be read, "
-          f"{len(partial)} read only in part.")
-    for title, group in (("Could not be read (findable by name and metadata only)", unread),
-                         ("Read only in part", partial)):
+    print(f"{count(total, 'dokument')} i indexet: {number(len(unread))} kunde inte läsas, "
+          f"{number(len(partial))} lästes bara delvis.")
+    for title, group in (("Kunde inte läsas (hittas bara på namn och uppgifter)", unread),
+                         ("Lästes bara delvis", partial)):
         if not group:
             continue
         print(f"{title}:")
@@ -79,16 +90,16 @@ def cmd_problems(args) -> int:
         for p in group:
             by_reason.setdefault(p.reason, []).append(p)
         for reason, items in sorted(by_reason.items()):
-            print(f"  {reason} ({len(items)}):")
+            print(f"  {status_word(reason)} ({len(items)}):")
             for p in items:
-                print(f"    {p.id}" + (f" — {p.detail}" if p.detail else ""))
+                print(f"    {p.id}" + (f" – {p.detail}" if p.detail else ""))
     if warned:
-        print("Warnings:")
+        print("Varningar:")
         by_warning: dict[str, list[str]] = {}
         for w in warned:
             by_warning.setdefault(w.reason, []).append(w.id)
         for reason, ids in sorted(by_warning.items()):
-            print(f"  {reason} ({len(ids)}):")
+            print(f"  {warning_word(reason)} ({len(ids)}):")
             for i in ids:
                 print(f"    {i}")
     return EXIT_OK
@@ -101,8 +112,18 @@ def _plain(snippet: str, tty: bool) -> str:
     return html.unescape(snippet.replace("<mark>", on).replace("</mark>", off))
 
 
+def _facet_value(config, facet: str, value: str) -> str:
+    if facet == "group":
+        group = config.group(value)
+        return group.name if group else value
+    if facet == "type":
+        return type_name(value)
+    return value
+
+
 def cmd_search(args) -> int:
-    from ..search import SearchIndex  # numpy and the query code: only a search needs them
+    from ..export import Export, csv_chunks
+    from ..search import SearchIndex  # Whoosh, numpy and the query code: only a search needs them
 
     archive, index_dir = locations(args)
     req = SearchRequest(query=args.query or "", groups=tuple(args.group), types=tuple(args.type),
@@ -117,113 +138,121 @@ def cmd_search(args) -> int:
             sys.stdout.buffer.write(chunk)
         sys.stdout.buffer.flush()
         if export.capped:
-            print(f"arkiv: capped at {export.limit} of {export.total} hits (the last row says so)", file=sys.stderr)
+            print(f"arkiv: bara de första {number(export.limit)} av {count(export.total, 'träff', 'träffar')} "
+                  "(sista raden säger det)", file=sys.stderr)
         return EXIT_OK
     result = index.search(req)
     if args.json:
-        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        _json(result.to_json())
         return EXIT_OK
+    config = index.config
     tty = sys.stdout.isatty()
     pages = max(1, -(-result.total // result.per_page))
-    what = f' for "{result.query}"' if result.query else ""
-    print(f"{result.total} document(s){what} — page {result.page} of {pages}")
+    what = f" för ”{result.query}”" if result.query else ""
+    print(f"{count(result.total, 'dokument')}{what} – sida {result.page} av {pages}")
     if result.corrected:
-        print(f'Showing hits for "{result.corrected}"; nothing was found for "{result.query}" '
-              "(--exact searches it as typed)")
+        print(f"Visar träffar för ”{result.corrected}”; inget hittades för ”{result.query}” "
+              "(--exact söker orden som de skrevs)")
     if result.suggestion:
-        print(f"Did you mean: {result.suggestion}")
+        print(f"Menade du: {result.suggestion}")
+    if result.partial:
+        print("Sökningen tog för lång tid: det här är vad den hann hitta.")
     start = (result.page - 1) * result.per_page
     for n, h in enumerate(result.hits, start + 1):
-        where = f", page {h.page}" if h.page and h.page > 1 else ""
-        day = h.date.isoformat() if h.date else "no date"
+        parts = [_facet_value(config, "group", h.group), sv_date(h.date), type_name(h.type),
+                 page_word(h.id, h.page), h.id]
         print(f"\n{n:>3}. {h.title}")
-        print(f"     {h.group} · {day} · {h.type}{where} · {h.id}")
+        print("     " + " · ".join(p for p in parts if p))
         if h.themes:
-            print(f"     themes: {', '.join(h.themes)}")
+            print(f"     teman: {', '.join(h.themes)}")
         if h.snippet:
             print(f"     {_plain(h.snippet, tty)}")
     for facet, values in result.facets.items():
         if values:
-            print(f"\n{facet}: " + ", ".join(f"{v} ({c})" for v, c in values.items()))
+            listed = ", ".join(f"{_facet_value(config, facet, v)} ({number(c)})" for v, c in values.items())
+            print(f"\n{FACET_HEADINGS.get(facet, facet)}: {listed}")
     return EXIT_OK
 
 
 def cmd_add(args) -> int:
+    from ..changes import AddRequest, add_files
+
     archive, index_dir = locations(args)
     req = AddRequest(files=tuple(Path(f) for f in args.files), group=args.group, meeting=args.meeting,
                      type=args.type, themes=tuple(args.theme), title=args.title)
     ids = add_files(archive, req)
     for i in ids:
-        print(f"added {i}")
+        print(f"tillagd: {i}")
     report = run_index(archive, index_dir, quiet=True)
     failed = [p for p in report.failed if p.id in ids]
     for p in failed:
-        print(f"  {p.id}: {p.reason} — kept in the archive, findable by its name", file=sys.stderr)
+        print(f"  {p.id}: {status_word(p.reason)} – finns kvar i arkivet och hittas på sitt namn", file=sys.stderr)
     for p in report.warnings:
         if p.id in ids:
-            print(f"  {p.id}: {p.reason}", file=sys.stderr)
+            print(f"  {p.id}: {warning_word(p.reason)}", file=sys.stderr)
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
 def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="arkiv", description="Nätverksarkivet: index and search the archive.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = Parser(prog="arkiv", description="Nätverksarkivet: indexera och sök i arkivet.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO", title="kommandon",
+                                parser_class=Parser)
 
-    p = sub.add_parser("index", help="bring the index up to date with the archive folder")
+    p = sub.add_parser("index", help="uppdatera sökindexet efter arkivmappen")
     location_args(p)
-    p.add_argument("--rebuild", action="store_true", help="build the index again from scratch")
+    p.add_argument("--rebuild", action="store_true", help="bygg om indexet från början")
     p.add_argument("--jobs", type=positive, default=min(2, os.cpu_count() or 1),
-                   help="files read in parallel (default: %(default)s)")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+                   help="filer som läses samtidigt (standard: %(default)s)")
+    p.add_argument("--json", action="store_true", help="skriv sammanfattningen som JSON")
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("search", help="search the archive; an empty query with filters browses")
-    p.add_argument("query", nargs="?", default="", metavar="QUERY")
+    p = sub.add_parser("search", help="sök i arkivet; en tom sökning med filter bläddrar")
+    p.add_argument("query", nargs="?", default="", metavar="SÖKNING")
     location_args(p)
-    p.add_argument("--group", action="append", default=[], metavar="SLUG")
-    # Values as the UI labels them too (--type minnesanteckningar, --group Naturvårdsgruppen):
-    # the search resolves them and names the possible ones for an unknown value.
-    p.add_argument("--type", action="append", default=[], metavar="T",
-                   help=f"{', '.join(DOCUMENT_TYPES)}, or the Swedish label")
-    p.add_argument("--theme", action="append", default=[], metavar="NAME")
-    p.add_argument("--year", action="append", default=[], type=year, metavar="Y")
-    p.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD")
-    p.add_argument("--sort", choices=SORTS, default="relevance")
-    p.add_argument("--limit", type=positive, default=10, metavar="N", help="hits per page (max 100)")
+    # Names as the UI shows them too (--type minnesanteckningar, --group Naturvårdsgruppen):
+    # the search resolves them and names the possible ones for an unknown value (exit 2).
+    p.add_argument("--group", action="append", default=[], metavar="GRUPP",
+                   help="gruppens kortnamn eller namn (naturvard, Naturvårdsgruppen)")
+    p.add_argument("--type", action="append", default=[], metavar="TYP",
+                   help=f"{', '.join(DOCUMENT_TYPES)}, eller på svenska ({', '.join(TYPE_NAMES.values())})")
+    p.add_argument("--theme", action="append", default=[], metavar="TEMA", help="ett tema ur arkiv.toml")
+    p.add_argument("--year", action="append", default=[], type=year, metavar="ÅR")
+    p.add_argument("--from", dest="date_from", type=iso_date, metavar="ÅÅÅÅ-MM-DD", help="från och med datum")
+    p.add_argument("--to", dest="date_to", type=iso_date, metavar="ÅÅÅÅ-MM-DD", help="till och med datum")
+    p.add_argument("--sort", choices=SORTS, default="relevance", help="ordning (standard: %(default)s)")
+    p.add_argument("--limit", type=positive, default=10, metavar="N", help="träffar per sida (högst 100)")
     p.add_argument("--exact", action="store_true",
-                   help="search the words as typed, never a corrected spelling when nothing is found")
-    p.add_argument("--page", type=positive, default=1, metavar="N")
+                   help="sök orden som de skrevs, aldrig en rättad stavning när inget hittas")
+    p.add_argument("--page", type=positive, default=1, metavar="N", help="vilken sida av träffarna")
     output = p.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true")
+    output.add_argument("--json", action="store_true", help="skriv svaret som JSON (DESIGN.md)")
     output.add_argument("--csv", action="store_true",
-                        help="every hit (up to 10,000) as CSV, UTF-8 with a byte order mark; --page and --limit "
-                             "do not apply")
+                        help="alla träffar (högst 10 000) som CSV, UTF-8 med byte order mark; --page och "
+                             "--limit gäller inte")
     p.add_argument("--base-url", default=os.environ.get("ARKIV_PUBLIC_URL", ""), metavar="URL",
-                   help="where the web app is served, for the CSV's links (default: $ARKIV_PUBLIC_URL, "
-                        "else links are paths such as /documents/...)")
+                   help="webbappens adress, för länkarna i CSV:n (standard: $ARKIV_PUBLIC_URL, annars "
+                        "sökvägar som /documents/...)")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("add", help="copy files into the archive and index them")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = sub.add_parser("add", help="kopiera filer in i arkivet och indexera dem")
+    p.add_argument("files", nargs="+", metavar="FIL")
     location_args(p)
-    p.add_argument("--group", required=True, metavar="SLUG")
-    p.add_argument("--meeting", metavar="YYYY-MM-DD[-place]")
-    p.add_argument("--type", choices=DOCUMENT_TYPES)
-    p.add_argument("--theme", action="append", default=[], metavar="NAME")
-    p.add_argument("--title")
+    p.add_argument("--group", required=True, metavar="GRUPP", help="gruppens kortnamn")
+    p.add_argument("--meeting", metavar="ÅÅÅÅ-MM-DD[-plats]", help="mötet (standard: gruppens Övrigt)")
+    p.add_argument("--type", choices=DOCUMENT_TYPES, help="dokumenttypen")
+    p.add_argument("--theme", action="append", default=[], metavar="TEMA")
+    p.add_argument("--title", metavar="TITEL")
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("problems", help="list the documents whose text could not be read, by reason",
-                       description="List the documents whose text could not be read (or only in part), "
-                                   "grouped by reason, as the last `arkiv index` left them. Exit 0 when "
-                                   "the list could be made, 1 when there is no index.")
+    p = sub.add_parser("problems", help="lista dokumenten vars text inte kunde läsas, efter orsak",
+                       description="Lista dokumenten vars text inte kunde läsas (eller bara delvis), "
+                                   "efter orsak, som senaste `arkiv index` lämnade dem. Slutkod 0 när "
+                                   "listan kunde göras, 1 när det inte finns något index.")
     location_args(p)
     p.add_argument("--warnings", action="store_true",
-                   help="also list what indexing noticed about readable files (no text, no date, ...)")
+                   help="lista också vad indexeringen märkte i läsbara filer (ingen text, inget datum, ...)")
     p.add_argument("--json", action="store_true",
-                   help='print {"documents", "problems": [{"id", "reason", "detail"}]} (and "warnings")')
+                   help='skriv {"documents", "problems": [{"id", "reason", "detail"}]} (och "warnings")')
     p.set_defaults(func=cmd_problems)
     add_change_commands(sub)  # trash, import
     add_alert_commands(sub)
@@ -242,11 +271,15 @@ def main(argv: list[str] | None = None, commands: Sequence[Command] = ()) -> int
     try:
         return args.func(args)
     except ArkivError as e:
-        print(f"arkiv: {e}", file=sys.stderr)
+        print(error_line(e), file=sys.stderr)
         return EXIT_USAGE if isinstance(e, ValueError) else EXIT_FAILED
+    except BrokenPipeError:
+        # `arkiv search ... | head`: the reader has what it wanted; say nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as e:
-        print(f"arkiv: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        print(os_error_line(e), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("arkiv: interrupted; the index keeps its last committed state", file=sys.stderr)
+        print(f"arkiv: {INTERRUPTED}", file=sys.stderr)
         return 130

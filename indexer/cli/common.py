@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from ..index import IndexSettings, update_index
 from ..models import IndexReport
 from ..paths import resolve_archive, resolve_index
 
@@ -34,30 +33,68 @@ class Command:
     locations: tuple[str, ...] = LOCATIONS
 
 
+class SwedishHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "användning: " if prefix is None else prefix)
+
+
+# argparse's own messages (Python 3.11-3.13 word them so), as the rest of the output speaks.
+_ARGPARSE_WORDS = (
+    (re.compile(r"^argument (\S+): "), r"\1: "),
+    (re.compile(r"invalid choice: (.*) \(choose from (.*)\)$"), r"ogiltigt val: \1 (välj bland \2)"),
+    (re.compile(r"^the following arguments are required: (.*)$"), r"det här behövs: \1"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), r"okända argument: \1"),
+    (re.compile(r"expected one argument$"), "behöver ett värde"),
+    (re.compile(r"not allowed with argument (.*)$"), r"går inte tillsammans med \1"),
+    (re.compile(r"^ambiguous option: (.*) could match (.*)$"), r"tvetydigt val: \1 kan vara \2"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that answers in Swedish: usage, help headings, the error line."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", SwedishHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argument"
+        self._optionals.title = "val"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="visa den här hjälpen och avsluta")
+
+    def error(self, message: str):
+        for pattern, replacement in _ARGPARSE_WORDS:
+            message = pattern.sub(replacement, message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: fel: {message}\n"
+                              f"({self.prog} --help visar vad som går att välja)\n")
+
+
 def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(f"”{text}” är inget datum (ÅÅÅÅ-MM-DD)") from None
 
 
 def positive(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+        raise argparse.ArgumentTypeError(f"”{text}” är inget positivt heltal")
     return int(text)
 
 
 def year(text: str) -> str:
     if not re.fullmatch(r"[0-9]{4}", text):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a year (YYYY)")
+        raise argparse.ArgumentTypeError(f"”{text}” är inget årtal (ÅÅÅÅ)")
     return text
 
 
 def location_args(p: argparse.ArgumentParser, which: tuple[str, ...] = LOCATIONS) -> None:
     if "archive" in which:
-        p.add_argument("--archive", help="archive folder (default: $ARKIV_ARCHIVE, else the sample archive)")
+        p.add_argument("--archive", metavar="MAPP",
+                       help="arkivmappen (standard: $ARKIV_ARCHIVE, annars exempelarkivet)")
     if "index" in which:
-        p.add_argument("--index", help="index folder (default: $ARKIV_INDEX, else beside the archive)")
+        p.add_argument("--index", metavar="MAPP", help="indexmappen (standard: $ARKIV_INDEX, annars bredvid arkivet)")
 
 
 def locations(args) -> tuple[Path, Path]:
@@ -82,7 +119,7 @@ class ProgressBar:
         self.last = now
         width = 30
         filled = width * done // total
-        line = f"Reading  [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label[-40:]}"
+        line = f"Läser  [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label[-40:]}"
         self.stream.write("\r" + line.ljust(100)[:100])
         if done >= total:
             self.stream.write("\n")
@@ -90,7 +127,9 @@ class ProgressBar:
 
 
 def run_index(archive: Path, index_dir: Path, *, rebuild=False, jobs=1, quiet=False) -> IndexReport:
+    from ..index import IndexSettings, update_index  # Whoosh and the extractors: only indexing needs them
+
     def waiting():
-        print("Waiting for the index lock (another process is writing the index)…", file=sys.stderr)
+        print("Väntar på indexets lås (ett annat program skriver i indexet)…", file=sys.stderr)
     return update_index(IndexSettings(archive=archive, index_dir=index_dir, jobs=jobs, rebuild=rebuild),
                         progress=None if quiet else ProgressBar(), on_wait=waiting)

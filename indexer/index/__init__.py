@@ -6,21 +6,24 @@ in it can be rebuilt from the archive.
 """
 from __future__ import annotations
 
-from .analysis import compound_parts_analyzer, highlight_analyzer, stock_analyzer, swedish_analyzer, \
-    term_finder, word_analyzer
-from .folder import NO_INDEX_YET, schema_problem, whoosh_dir
-from .records import index_fields, stored_document
-from .schema import CHAINS, PARTS_BOOST, SCHEMA_VERSION, TITLE_BOOST, build_schema
-from .store import STATE_FILE, TEXTS_DIR, FileProblem, FileState, TextCache, file_sha256, index_warnings, \
-    load_state, problems, write_lock
-from .update import IndexSettings, update_index
+from ..lazy import exports
 
-__all__ = [
-    "CHAINS", "FileProblem", "FileState", "IndexSettings", "NO_INDEX_YET", "PARTS_BOOST", "SCHEMA_VERSION",
-    "STATE_FILE", "TEXTS_DIR", "TITLE_BOOST", "TextCache", "build_schema", "compound_parts_analyzer",
-    "file_sha256", "highlight_analyzer", "index_fields", "index_warnings", "load_state", "problems",
-    "schema_problem", "stock_analyzer", "stored_document", "swedish_analyzer", "term_finder", "update_index",
-    "whoosh_dir",
-    "write_lock",
-    "word_analyzer",
-]
+# name -> the module that defines it.  Each is imported on first use (PEP 562): the
+# archive's changes need file_sha256 and load_state, not Whoosh, so `arkiv trash list`
+# does not load a search engine.
+_EXPORTS = {
+    ".analysis": ("compound_parts_analyzer", "highlight_analyzer", "stock_analyzer", "swedish_analyzer",
+                  "term_finder", "word_analyzer"),
+    ".folder": ("NO_INDEX_YET", "schema_problem", "whoosh_dir"),
+    ".records": ("index_fields", "stored_document"),
+    ".schema": ("CHAINS", "PARTS_BOOST", "SCHEMA_VERSION", "TITLE_BOOST", "build_schema"),
+    ".store": ("STATE_FILE", "TEXTS_DIR", "FileProblem", "FileState", "TextCache", "file_sha256", "index_warnings",
+               "load_state", "problems", "write_lock"),
+    ".update": ("IndexSettings", "update_index"),
+}
+_WHERE = {name: (module, name) for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(_WHERE)
+
+
+__getattr__, __dir__ = exports(__name__, _WHERE, globals())

@@ -54,14 +54,24 @@ class FieldValues:
         }
 
     def canonical(self, field: str, value: str) -> str:
-        """The stored value `value` names in `field` (group, type, themes); BadRequest if none."""
+        """The stored value `value` names in `field` (group, type, themes); BadRequest if none.
+
+        A name in any case, without å/ä/ö, or the start of one value's name alone
+        ("natur" is naturvard); a start shared by several is a BadRequest naming them.
+        """
         table = {"group": self.groups, "type": self.types, "themes": self.themes}[field]
-        found = table.get(_key(value))
-        if found is None:
-            what, plural, known = self._shown[field]
-            listed = ", ".join(known) if known else "inga"
-            raise BadRequest(f"{what} ”{value}”; möjliga {plural}: {listed}")
-        return found
+        key = _key(value)
+        found = table.get(key)
+        if found is not None:
+            return found
+        what, plural, known = self._shown[field]
+        starting = sorted({v for k, v in table.items() if key and k.startswith(key)})
+        if len(starting) == 1:
+            return starting[0]
+        if starting:
+            raise BadRequest(f"”{value}” kan vara flera {plural}: {', '.join(starting)}; skriv hela namnet")
+        listed = ", ".join(known) if known else "inga"
+        raise BadRequest(f"{what} ”{value}”; möjliga {plural}: {listed}")
 
     def request(self, req: SearchRequest) -> SearchRequest:
         """`req` with its filters and its query's field values in their stored form."""

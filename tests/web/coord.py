@@ -86,6 +86,8 @@ def review_fields(html: str) -> dict:
             data[m[1]] = chosen[1]
     for m in re.finditer(r'<input type="checkbox" id="[^"]*" name="([^"]+)" value="([^"]*)" checked', html):
         data.setdefault(m[1], []).append(_unescape(m[2]))
+    for m in re.finditer(r'<input type="radio" id="[^"]*" name="([^"]+)" value="([^"]*)" checked', html):
+        data[m[1]] = _unescape(m[2])
     return data
 
 

@@ -222,9 +222,10 @@ def test_upload_round_trip_makes_the_document_searchable(coord, signed_in):
     # Only the correction became the sidecar: what was inferred is left to the archive.
     assert tomllib.loads((coord.archive / (doc + ".toml")).read_text()) == {"title": "Minnesanteckningar vårmötet 2024"}
     # Staging is gone; the archive holds no temporary files.
-    # (An empty <key>.saved folder stays for a day, so that a second submit is told it was saved.)
+    # (A <key>.saved folder stays for a day with where the documents went: a second submit is
+    # told it was saved, and the batch's URL shows them.)
     staged = coord.tiny.index_dir / "uploads"
-    assert [p for p in staged.rglob("*") if p.is_file()] == []
+    assert [p.name for p in staged.rglob("*") if p.is_file()] == ["saved.json"]
     assert [p.suffix for p in staged.iterdir()] == [".saved"]
     assert not [p for p in coord.archive.rglob(".tmp-*")]
     assert [(a["what"], a["file"]) for a in coord.audit()] == [("meeting", "naturvard/2024-03-14-boras"),
@@ -241,7 +242,9 @@ def test_a_review_form_submitted_twice_saves_the_batch_once(coord, signed_in):
     assert str(coord.tiny.root.parent) not in page
     assert sorted(p.name for p in (coord.archive / LERUM).iterdir() if p.name.startswith("x")) == ["x.txt"]
     assert [a["what"] for a in coord.audit()] == ["upload"]
-    assert signed_in.get(url).status_code == 409  # the review page says so too
+    again = signed_in.get(url)  # the batch's URL again: where its documents went, not a 404
+    assert again.status_code == 200 and "redan sparad" in again.get_data(as_text=True)
+    assert f'href="/documents/{LERUM}/x.txt"' in again.get_data(as_text=True)
 
 
 def test_two_submits_at_once_save_the_batch_once(coord):
@@ -462,13 +465,13 @@ def test_duplicate_is_detected_and_skipped_unless_wanted(coord, signed_in):
     same = (coord.archive / MINUTES).read_bytes()
     url, html = review(signed_in, upload(signed_in, [("kopia.txt", same)], group="miljostrategi",
                                          meeting="miljostrategi/2022-05-05"))
-    assert "Samma fil finns redan i arkivet" in html and MINUTES in html
+    assert "Samma fil finns redan i arkivet" in html and MINUTES in html and "Vad vill du göra?" in html
     data = review_fields(html)
-    assert data["skip-0"] == ["1"]  # skipped unless the coordinator unticks it
+    assert data["skip-0"] == "1"  # one choice, "do not save it" chosen until the coordinator picks the other
     r = signed_in.post(url, data=data)
     assert r.status_code == 400  # nothing left to save
     assert not (coord.archive / "miljostrategi/2022-05-05/kopia.txt").exists()
-    del data["skip-0"]
+    data["skip-0"] = ""  # "Spara en kopia till ändå"
     assert signed_in.post(url, data=data).status_code == 200
     assert (coord.archive / "miljostrategi/2022-05-05/kopia.txt").is_file()
 
@@ -569,7 +572,7 @@ def test_restore_never_overwrites(coord, signed_in):
 def test_changes_page_lists_the_audit_log(coord, signed_in):
     signed_in.post(f"/remove/{SLIDES}", data={"csrf_token": token(signed_in, "/")})
     html = signed_in.get("/changes").get_data(as_text=True)
-    assert "Tog bort" in html and SLIDES in html and NAME in html
+    assert "Tog bort" in html and "parkslide.txt" in html and NAME in html and "Naturvårdsgruppen, 10 oktober 2023" in html
 
 
 def test_the_audit_log_survives_a_rebuild(coord, signed_in):
