@@ -304,9 +304,7 @@ class Subscriptions:
         with self._locked() as subs:
             self._expire(subs, now)
             sub = subs.get(found[0])
-        if sub is None or sub.is_confirmed or not sub.confirm_hash:
-            return None
-        return sub if hmac.compare_digest(sub.confirm_hash, _digest("confirm", found[1])) else None
+        return sub if _confirmable(sub, found[1]) else None
 
     def confirm(self, token: str, now: datetime) -> Subscription | None:
         """Confirm with the token of the confirmation mail (once: it is spent); None if not valid."""
@@ -316,8 +314,7 @@ class Subscriptions:
         with self._locked() as subs:
             self._expire(subs, now)
             sub = subs.get(found[0])
-            if sub is None or sub.is_confirmed or not sub.confirm_hash \
-                    or not hmac.compare_digest(sub.confirm_hash, _digest("confirm", found[1])):
+            if not _confirmable(sub, found[1]):
                 return None
             sub = _replace(sub, confirmed=stamp(now), since=stamp(now), confirm_hash=None, confirmations=0)
             subs[sub.id] = sub
@@ -372,3 +369,9 @@ class Subscriptions:
             for i in gone:
                 del subs[i]
             return len(gone)
+
+
+def _confirmable(sub: Subscription | None, secret: str) -> bool:
+    """Whether `secret` is the live confirmation token of an unconfirmed subscription."""
+    return sub is not None and not sub.is_confirmed and bool(sub.confirm_hash) \
+        and hmac.compare_digest(sub.confirm_hash, _digest("confirm", secret))
