@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 
 from indexer import READ_STATUSES, BadRequest, Export, SearchRequest, csv_chunks
 
-from . import feed as atom, formatting, params
+from . import feed as atom, formatting, params, reading
 from .archive import checked_id, get_index
 from .headers import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY
 from .history import group_history, year_chart
@@ -187,23 +187,15 @@ def document(doc_id: str):
         siblings = [d for d in index.documents(group=doc.group)
                     if d.meeting and d.meeting.folder == doc.meeting.folder and d.id != doc.id]
     sibling_ids = {d.id for d in siblings}
-    pages = []
-    for n, text in enumerate(doc.pages, 1):
-        paras = []
-        for p in formatting.paragraphs(text, doc.format):
-            found = spans(p)
-            paras.append({"html": formatting.highlight(p, found), "matches": bool(found)})
-        pages.append({"number": n, "matches": any(p["matches"] for p in paras), "paragraphs": paras})
-    first = next((p for page in pages for p in page["paragraphs"] if p["matches"]), None)
-    if first:
-        first["id"] = "forsta-traffen"
+    pages = reading.document_pages(doc, spans)
     group_info = index.config.group(doc.group)
     return render_template(
         "document.html",
         doc=doc,
         query=query,
         pages=pages,
-        matching_pages=[p["number"] for p in pages if p["matches"]],
+        matching_pages=[p.number for p in pages if p.matches],
+        first_match=reading.FIRST_MATCH,
         siblings=siblings,
         similar=[d for d in index.similar(doc.id, 5 + len(siblings)) if d.id not in sibling_ids][:5],
         group_name=group_info.name if group_info else doc.group,

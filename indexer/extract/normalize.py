@@ -86,6 +86,16 @@ def normalize_text(s: str) -> str:
     return s.strip()
 
 
+def normalize_markup(s: str) -> str:
+    """Markdown cleaned as normalize_text cleans text, but its spaces and lines kept (they are syntax)."""
+    if not s:
+        return ""
+    s = _clean_chars(_LINE_BREAKS.sub("\n", s))
+    if not unicodedata.is_normalized("NFC", s):
+        s = unicodedata.normalize("NFC", s)
+    return _LIGATURES.sub(lambda m: _LIGATURE_MAP[m.group()], s).strip("\n")
+
+
 def one_line(s: str | None) -> str | None:
     """A property value (title, heading) as a single normalised line; None when empty."""
     if s is None:
