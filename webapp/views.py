@@ -82,11 +82,31 @@ def search():
         page_url=lambda n: params.page_url(req, n, base),
         last_page=last_page,
         first_number=(result.page - 1) * result.per_page + 1,
-        sort_labels=params.SORT_LABELS,
+        sort_in_force=sort_in_force(req),
+        sort_options=sort_options(req),
         browsing=not req.query and not params.has_filters(req),
         feed_url=feed_url(req),
         export_url=export_url(req),
     )
+
+
+def sort_in_force(req: SearchRequest) -> str:
+    """The order the hits come in: without words there is nothing to rank, so newest first."""
+    return req.sort if req.query or req.sort != "relevance" else "newest"
+
+
+def sort_options(req: SearchRequest) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for the sort menu, the order in force selected.
+
+    Without words, "nyast" is the default (an empty value), so a query typed next into
+    the same form is still ranked by relevance.
+    """
+    shown = sort_in_force(req)
+    if req.query:
+        return [(v, label, v == shown) for v, label in params.SORT_LABELS.items()]
+    newest = "newest" if req.sort == "newest" else ""
+    return [(newest, params.SORT_LABELS["newest"], shown == "newest"),
+            ("oldest", params.SORT_LABELS["oldest"], shown == "oldest")]
 
 
 @bp.get("/api/search")
