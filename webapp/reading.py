@@ -2,6 +2,7 @@
 speaker notes apart, and the words the search matched marked."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
@@ -14,9 +15,13 @@ from .formatting import highlight, paragraphs
 
 Spans = Callable[[str], list[tuple[int, int]]]
 
-# A page's Markdown longer than this is shown as its plain text: rendering is linear, but
-# a page of megabytes would make a page nobody reads and a request that costs seconds.
-MAX_MARKDOWN = 500_000
+# markdown-it is not linear on every input: 200,000 characters of "[ " took 8 s here, while
+# 100,000 characters of ordinary text take 0.1 s. So a document's Markdown is rendered up
+# to MAX_MARKDOWN characters in all (a long set of minutes is 30,000), and a page with more
+# than MAX_BRACKETS link openers is not rendered; what is over is shown as its plain text.
+MAX_MARKDOWN = 100_000
+MAX_BRACKETS = 1_000
+_BRACKET = re.compile(r"(?<!\\)\[")
 MAX_NESTING = 20  # markdown-it's guard: deeper quotes and lists are shown as text
 FIRST_MATCH = "forsta-traffen"
 
@@ -112,10 +117,12 @@ def document_pages(doc: Document, spans: Spans) -> list[Page]:
     marker = _Marker(spans)
     first_level = 3 if len(doc.pages) <= 1 else 4  # under "Text", or under "Sida N"
     pages = []
+    budget = MAX_MARKDOWN
     for i, text in enumerate(doc.pages):
         marker.found = False
         layout = doc.layout[i] if i < len(doc.layout) else ""
-        if layout and len(layout) <= MAX_MARKDOWN:
+        if layout and len(layout) <= budget and len(_BRACKET.findall(layout, 0, len(layout))) <= MAX_BRACKETS:
+            budget -= len(layout)
             html = render_markdown(layout, marker, first_level)
         else:
             html = _plain(text, doc.format, marker)

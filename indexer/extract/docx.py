@@ -6,6 +6,7 @@ reading: headings (by paragraph style), bulleted and numbered lists (by the numb
 a paragraph or its style has, nested by level) and tables as tables."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..models import Extraction
@@ -32,6 +33,7 @@ HEADING_STYLE_PREFIXES = ("heading", "rubrik", "title", "titel")
 # Styles that are lists by name when their numbering is missing (Word's and the Swedish Word's).
 BULLET_STYLE_PREFIXES = ("list bullet", "punktlista")
 NUMBER_STYLE_PREFIXES = ("list number", "numrerad lista")
+_NUMBERED_STYLE = re.compile(r"^(?:list bullet|list number|punktlista|numrerad lista) ([2-9])$")
 MAX_LIST_LEVEL = 8  # Word's own limit is nine levels (0-8)
 RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 
@@ -218,6 +220,10 @@ class _Walker:
                 num_id = nid.get(W + "val")
             if ilvl is not None:
                 level = _int(ilvl.get(W + "val"))
+        numbered_style = _NUMBERED_STYLE.match(name)
+        if numbered_style and (numpr is None or numpr.find(W + "ilvl") is None):
+            # "List Bullet 2": Word indents these by the style, at their numbering's level 0.
+            level = max(level, int(numbered_style.group(1)) - 1)
         level = max(0, min(level, MAX_LIST_LEVEL))
         if num_id == "0":  # numbering switched off for this paragraph
             return None, 0
