@@ -256,3 +256,19 @@ def test_a_page_too_long_to_render_is_shown_as_its_plain_text():
     doc = _doc(pages=("Rubrik\n\n" + "ord " * 10,), layout=(long,))
     html = str(reading.document_pages(doc, lambda t: [])[0].html)
     assert "<h3>" not in html and html.startswith("<p>Rubrik</p>")
+
+
+def test_hostile_markdown_file_end_to_end(tiny):
+    """A file from outside, archived and indexed, opened in the web app: shown, never run."""
+    from webapp import create_app
+
+    tiny.write("naturvard/ovrigt/elak.md", "# Rubrik\n\n<script>alert('x')</script>\n\n"
+               "[klicka](javascript:alert(1)) <img src=x onerror=alert(2)>\n\n" + "> " * 5_000 + "djupt\n")
+    tiny.index()
+    app = create_app({"TESTING": True, "ARKIV_ARCHIVE": str(tiny.root), "ARKIV_INDEX": str(tiny.index_dir)})
+    page = app.test_client().get("/documents/naturvard/ovrigt/elak.md").get_data(as_text=True)
+    text = page.split('<section class="doc-text"', 1)[1].split("</section>\n\n  <aside", 1)[0]
+    assert "<h3>Rubrik</h3>" in text
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in text or "&lt;script&gt;alert('x')&lt;/script&gt;" in text
+    assert "<script" not in text and "<img" not in text and 'href="javascript' not in text.lower()
+    assert text.count("<blockquote>") <= reading.MAX_NESTING
