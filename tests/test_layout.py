@@ -12,7 +12,9 @@ import docx
 import pytest
 from builders import pptx_bytes
 from hypothesis import given, settings, strategies as st
+from markupsafe import escape
 
+from indexer import SearchRequest
 from indexer.extract import EXTRACTOR_VERSION, extract, normalize_text
 from indexer.extract._util import markdown_line
 from indexer.extract.markdown import parser
@@ -78,7 +80,7 @@ def test_docx_headings_lists_and_tables_are_kept_and_the_plain_text_is_unchanged
     assert x.pages[0].split("\n")[:3] == ["Minnesanteckningar", "Mötet öppnades.", "1. Beslut"]
     assert "Kommun | Löften | Not" in x.pages[0] and "---" not in x.pages[0] and "#" not in x.pages[0].replace("# inte", "")
 
-    html = reading.render_markdown(md, lambda t: str(__import__("markupsafe").escape(t)))
+    html = reading.render_markdown(md, lambda t: str(escape(t)))
     assert "<h3>Minnesanteckningar</h3>" in html and "<h4>1. Beslut</h4>" in html
     assert re.search(r"<ul>\s*<li>att samla klimatlöftena\s*<ul>\s*<li>med en underpunkt</li>", html)
     assert re.search(r"<ol>\s*<li>Första steget</li>\s*<li>Andra steget</li>\s*</ol>", html)
@@ -139,7 +141,7 @@ def test_markdown_file_is_searched_as_text_and_read_as_written(tmp_path):
 def test_markdown_snippets_have_no_markdown(tiny):
     tiny.write("naturvard/ovrigt/plan.md", SOURCE.replace("Miljömål", "Miljömål och parkslide"))
     tiny.index()
-    hits = tiny.open().search(__import__("indexer").SearchRequest(query="parkslide")).hits
+    hits = tiny.open().search(SearchRequest(query="parkslide")).hits
     assert len(hits) == 1 and "<mark>parkslide</mark>" in hits[0].snippet
     assert "#" not in hits[0].snippet and "---" not in hits[0].snippet and "**" not in hits[0].snippet
 
@@ -187,7 +189,7 @@ HOSTILE = {
 
 @pytest.mark.parametrize("source, shown", HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_markdown_is_shown_not_run(source, shown):
-    html = str(reading.render_markdown(source, lambda t: str(__import__("markupsafe").escape(t))))
+    html = str(reading.render_markdown(source, lambda t: str(escape(t))))
     assert shown in html
     assert not re.search(r"<(script|img|iframe|style|object|embed)", html, re.I)
     assert "javascript:" not in " ".join(re.findall(r'href="([^"]*)"', html)).lower()

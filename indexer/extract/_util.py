@@ -112,6 +112,14 @@ def markdown_line(text: str) -> str:
     return _MD_LIST_NUMBER.sub(r"\1\\\2", line)
 
 
+def markdown_table(rows: list[list[str]]) -> str:
+    """Rows of Markdown cells as a table, the first row its header, short rows padded."""
+    width = max(len(r) for r in rows)
+    lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows]
+    lines.insert(1, "|" + " --- |" * width)
+    return "\n".join(lines)
+
+
 def page_list(numbers: list[int]) -> str:
     """[1, 2, 3, 7] -> "1-3, 7"."""
     out: list[str] = []

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..models import Extraction
 
-from ._util import build, corrupt, heading_text, markdown_line
+from ._util import build, corrupt, heading_text, markdown_line, markdown_table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -244,10 +244,7 @@ class _Walker:
 
         def flush() -> None:
             if rows:
-                width = max(len(r) for r in rows)
-                md = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows]
-                md.insert(1, "|" + " --- |" * width)
-                out.block("table", "\n".join(md))
+                out.block("table", markdown_table(rows))
                 rows.clear()
 
         outer = (out.prefix, out.open_block)

@@ -10,7 +10,7 @@ from typing import Callable
 
 from ..models import Extraction
 
-from ._util import build, corrupt, heading_text, markdown_line
+from ._util import build, corrupt, heading_text, markdown_line, markdown_table
 
 log = logging.getLogger(__name__)
 
@@ -92,13 +92,7 @@ def _table(tbl) -> tuple[list[str], str]:
         if cells:
             rows.append(" | ".join(cells))
             md_rows.append(all_cells)
-    md = ""
-    if md_rows:
-        width = max(len(r) for r in md_rows)
-        lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in md_rows]
-        lines.insert(1, "|" + " --- |" * width)
-        md = "\n".join(lines)
-    return rows, md
+    return rows, markdown_table(md_rows) if md_rows else ""
 
 
 def _placeholder_type(sp) -> str | None:
