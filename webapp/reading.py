@@ -108,6 +108,21 @@ def render_markdown(source: str, mark: Callable[[str], str], first_level: int = 
                             link_rel="noopener noreferrer nofollow", strip_comments=True))
 
 
+def _scrolling_tables(html: str, first: int) -> tuple[str, int]:
+    """Wrap each table in a box that scrolls sideways (a phone is narrower than most tables),
+    focusable and named "Tabell N" so a keyboard can scroll it too; returns the next N."""
+    n = first
+
+    def wrap(_m: re.Match[str]) -> str:
+        nonlocal n
+        n += 1
+        return f'<div class="table-scroll" tabindex="0" role="region" aria-label="Tabell {n - 1}"><table>'
+
+    # The sanitised HTML writes <table> with no attributes: only the renderer's tables match.
+    html = re.sub(r"<table>", wrap, html)
+    return html.replace("</table>", "</table></div>"), n
+
+
 def _plain(text: str, doc_format: str, mark: Callable[[str], str]) -> Markup:
     return Markup("").join(Markup("<p>{}</p>").format(Markup(mark(p))) for p in paragraphs(text, doc_format))
 
@@ -118,12 +133,14 @@ def document_pages(doc: Document, spans: Spans) -> list[Page]:
     first_level = 3 if len(doc.pages) <= 1 else 4  # under "Text", or under "Sida N"
     pages = []
     budget = MAX_MARKDOWN
+    tables = 1
     for i, text in enumerate(doc.pages):
         marker.found = False
         layout = doc.layout[i] if i < len(doc.layout) else ""
         if layout and len(layout) <= budget and len(_BRACKET.findall(layout, 0, len(layout))) <= MAX_BRACKETS:
             budget -= len(layout)
-            html = render_markdown(layout, marker, first_level)
+            shown, tables = _scrolling_tables(str(render_markdown(layout, marker, first_level)), tables)
+            html = Markup(shown)
         else:
             html = _plain(text, doc.format, marker)
         note = doc.notes[i] if i < len(doc.notes) else ""
