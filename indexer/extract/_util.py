@@ -8,7 +8,7 @@ from typing import Iterable
 from ..errors import ExtractionError
 from ..models import Extraction
 
-from .normalize import count_letters, normalize_markup, normalize_text, one_line
+from .normalize import clean_line, count_letters, normalize_markup, normalize_text, one_line
 
 MAX_HEADING = 150
 EARLIEST = date(1990, 1, 1)
@@ -107,8 +107,12 @@ _MD_LIST_NUMBER = re.compile(r"^(\d{1,9})([.)])")
 
 
 def markdown_line(text: str) -> str:
-    """Text from a document as one line of Markdown that shows exactly that text."""
-    line = _MD_SPECIAL.sub(r"\\\1", " ".join(normalize_text(text).split()))
+    """Text from a document as one line of Markdown that shows exactly that text.
+
+    Only what could change the syntax is cleaned here (characters build() would drop, line
+    breaks); build() normalises the rest of the page's Markdown at once.
+    """
+    line = _MD_SPECIAL.sub(r"\\\1", clean_line(text))
     return _MD_LIST_NUMBER.sub(r"\1\\\2", line)
 
 

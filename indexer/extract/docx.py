@@ -188,14 +188,14 @@ class _Walker:
         sid = style.get(W + "val") or ""
         return sid, self.style_names.get(sid, sid).lower()
 
-    def _is_heading(self, p) -> bool:
-        sid, name = self._style(p)
+    def _is_heading(self, p, style: tuple[str, str] | None = None) -> bool:
+        sid, name = style or self._style(p)
         return bool(sid) and (name.startswith(HEADING_STYLE_PREFIXES) or sid.lower().startswith(HEADING_STYLE_PREFIXES))
 
     def _markdown_prefix(self, p) -> str:
         """How the paragraph starts in Markdown: a heading's #s, a list item's indented marker, or nothing."""
         sid, name = self._style(p)
-        if self._is_heading(p):
+        if self._is_heading(p, (sid, name)):
             self.list_level = None
             digits = "".join(c for c in name if c.isdigit())
             level = 1 if name.startswith(("title", "titel")) else min(int(digits), 6) if digits else 2

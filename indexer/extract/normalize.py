@@ -86,6 +86,11 @@ def normalize_text(s: str) -> str:
     return s.strip()
 
 
+def clean_line(s: str) -> str:
+    """One line: control and format characters gone, every run of white space one space."""
+    return " ".join(_clean_chars(_LINE_BREAKS.sub("\n", s)).split())
+
+
 def normalize_markup(s: str) -> str:
     """Markdown cleaned as normalize_text cleans text, but its spaces and lines kept (they are syntax)."""
     if not s:
