@@ -251,9 +251,10 @@ def main() -> None:
         req = SearchRequest(query=q["q"], groups=tuple([q["group"]] if "group" in q else ()),
                             years=tuple([q["year"]] if "year" in q else ()), sort=q.get("sort", "relevance"))
         full.append(timed(ix.search, req)[0])
-        parsed, _, _ = ix._prepare(q["q"], ix._current().searcher.reader())
-        if parsed is not None:
-            bare.append(timed(lambda: list(ix._current().searcher.search(parsed, limit=10)))[0])
+        with ix._borrow() as (_snap, searcher):
+            parsed, _, _ = ix._prepare(q["q"], searcher.reader())
+            if parsed is not None:
+                bare.append(timed(lambda: list(searcher.search(parsed, limit=10)))[0])
     results["query_in_process_ms"] = {
         "full_p50": round(pct(full, 50) * 1000, 1), "full_p95": round(pct(full, 95) * 1000, 1),
         "full_p99": round(pct(full, 99) * 1000, 1),

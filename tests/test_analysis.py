@@ -157,3 +157,19 @@ def test_any_text_analyzes(text):
 def test_line_end_hyphens_rejoin_only_known_words(text, expected):
     from indexer.extract import normalize_text
     assert normalize_text(text) == expected
+
+
+@pytest.mark.parametrize("terms", [{"uppföljning"}, {"strategi", "nätverk"}, {"miljömål", "art"}, {"och"}, set()])
+def test_the_snippet_finder_marks_what_the_highlight_chain_marks(terms):
+    from indexer.index import term_finder
+
+    text = ("Om miljömålsuppföljningen: nätverkets strategin följs upp. Invasiva arter och artskydd, "
+            "EU:s miljömål 2030, uppföljningar i kommunerna och Strategi för nätverket.")
+
+    def marked(analyzer):
+        return {(t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="query", removestops=False)
+                if t.text in terms}
+    found = term_finder(frozenset(terms))(text)
+    assert set(found) == marked(highlight_analyzer()) and found == sorted(set(found))
+    if terms == {"uppföljning"}:
+        assert len(found) == 2  # the compound and the plural

@@ -5,6 +5,7 @@ import pytest
 from whoosh import query as wq
 
 import indexer.search.searcher as searcher_module
+import indexer.search.termarrays as termarrays
 from indexer import BadRequest, SearchRequest
 from indexer.search.query import MAX_WILDCARD_TERMS, MAX_WILDCARDS, bound_expansions, normalize_query
 from tiny import TinyArchive
@@ -81,6 +82,7 @@ def test_no_suggestion_is_looked_for_in_a_word_no_language_has(many_words, monke
 
 def test_a_search_past_its_time_budget_answers_partly_and_says_so(many_words, monkeypatch):
     monkeypatch.setattr(searcher_module, "BUDGET_CHECK_EVERY", 1)
+    monkeypatch.setattr(termarrays, "BUDGET_FREE_TERMS", 0)
     spent = searcher_module.SearchIndex(many_words.root, many_words.index_dir, time_budget=0.0)
     result = spent.search(SearchRequest(query="lupin*"))
     assert result.partial and result.to_json()["partial"] is True
@@ -105,3 +107,11 @@ def test_remembered_answers_are_bounded_in_bytes(many_words, monkeypatch):
 def test_a_year_in_other_digits_is_a_bad_request(many_words, year):
     with pytest.raises(BadRequest):
         many_words.open().search(SearchRequest(years=(year,)))
+
+
+def test_a_first_search_that_pays_for_loading_still_finds_its_words(many_words, monkeypatch):
+    # A budget spent before any term is scored (loading the dictionary, a busy machine)
+    # must not turn into "nothing found": the query's first terms are always scored.
+    spent = searcher_module.SearchIndex(many_words.root, many_words.index_dir, time_budget=0.0)
+    result = spent.search(SearchRequest(query="lupin001"))
+    assert result.total >= 1

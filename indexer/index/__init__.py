@@ -7,7 +7,7 @@ in it can be rebuilt from the archive.
 from __future__ import annotations
 
 from .analysis import compound_parts_analyzer, highlight_analyzer, stock_analyzer, swedish_analyzer, \
-    word_analyzer
+    term_finder, word_analyzer
 from .folder import NO_INDEX_YET, schema_problem, whoosh_dir
 from .records import index_fields, stored_document
 from .schema import CHAINS, PARTS_BOOST, SCHEMA_VERSION, TITLE_BOOST, build_schema
@@ -19,7 +19,8 @@ __all__ = [
     "CHAINS", "FileProblem", "FileState", "IndexSettings", "NO_INDEX_YET", "PARTS_BOOST", "SCHEMA_VERSION",
     "STATE_FILE", "TEXTS_DIR", "TITLE_BOOST", "TextCache", "build_schema", "compound_parts_analyzer",
     "file_sha256", "highlight_analyzer", "index_fields", "index_warnings", "load_state", "problems",
-    "schema_problem", "stock_analyzer", "stored_document", "swedish_analyzer", "update_index", "whoosh_dir",
+    "schema_problem", "stock_analyzer", "stored_document", "swedish_analyzer", "term_finder", "update_index",
+    "whoosh_dir",
     "write_lock",
     "word_analyzer",
 ]

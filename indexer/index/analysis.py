@@ -7,6 +7,7 @@ them means a schema version bump (see schema.py).
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from whoosh.analysis import Filter, LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
@@ -100,6 +101,28 @@ def compound_parts_analyzer():
 def highlight_analyzer():
     """Whole words and their parts, as indexed: what finds a query's terms in a page."""
     return _words() | WordAndPartsFilter() | LemmaFilter()
+
+
+def term_finder(terms: frozenset[str]):
+    """Return a function giving the (start, end) spans in a text of the words highlight_analyzer() reduces to `terms`.
+
+    A word counts when it, or one of its compound parts, reduces to a term: the
+    same words the chain marks, found without running it token by token.
+    """
+    def spans(text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in _WORD.finditer(text) if not terms.isdisjoint(_forms(m.group().lower()))]
+    return spans
+
+
+@lru_cache(maxsize=300_000)
+def _forms(low: str) -> tuple[str, ...]:
+    """A lowercased word's base form, then its compound parts' (a stop word stays as it is)."""
+    if low in SWEDISH_STOPWORDS:
+        return (low,)
+    return (base_form(low), *(base_form(p) for p in compound_parts(low)))
+
+
+_WORD = re.compile(WORD)
 
 
 def stock_analyzer():

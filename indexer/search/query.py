@@ -4,10 +4,13 @@ from __future__ import annotations
 import heapq
 import itertools
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 
 from whoosh import qparser, query
-from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OperatorsPlugin, PlusMinusPlugin
+from whoosh.qparser import FieldAliasPlugin, MultifieldParser, MultifieldPlugin, OperatorsPlugin, PlusMinusPlugin, \
+    QueryParser
 
 from ..index import PARTS_BOOST
 from ..lang import AND_WORDS, NOT_WORDS, OPERATOR_WORDS, OR_WORDS, alternatives
@@ -99,10 +102,43 @@ def _expansion(node: query.MultiTerm, reader) -> query.Query:
     return query.Or([query.Term(field, w) for w in sorted(words)], boost=node.boost)
 
 
+# Parsed queries a parser remembers.  Whoosh's parser takes a millisecond or more a
+# chunk, and a never-asked query is mostly words asked before (each word is parsed
+# on its own, see plain.py).
+REMEMBERED_PARSES = 4096
+
+
+class _RememberingParser(QueryParser):
+    """Whoosh's parser, remembering what it parsed; the queries it gives are shared, never changed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._parsed: OrderedDict[tuple[str, bool], query.Query] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def parse(self, text, normalize=True, debug=False):
+        if debug:
+            return super().parse(text, normalize=normalize, debug=debug)
+        key = (text, normalize)
+        with self._lock:
+            found = self._parsed.get(key)
+            if found is not None:
+                self._parsed.move_to_end(key)
+                return found
+        q = super().parse(text, normalize=normalize)
+        with self._lock:
+            self._parsed[key] = q
+            while len(self._parsed) > REMEMBERED_PARSES:
+                self._parsed.popitem(last=False)
+        return q
+
+
 def make_parser(schema) -> MultifieldParser:
     """Parse into a query over title, text and context, words AND'ed."""
     fields = [f for f in SEARCH_FIELDS if f in schema]
-    parser = MultifieldParser(fields, schema, fieldboosts={f: BOOSTS[f] for f in fields}, group=qparser.AndGroup)
+    # Whoosh's MultifieldParser(), made of the class that remembers.
+    parser = _RememberingParser(None, schema, group=qparser.AndGroup)
+    parser.add_plugin(MultifieldPlugin(fields, fieldboosts={f: BOOSTS[f] for f in fields}))
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     # A minus excludes only at a word's start: "Västra-Götaland" is one name, "-lupin" excludes.
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=[\w\"])",

@@ -24,7 +24,7 @@ from whoosh.searching import Searcher
 from ..config import load_archive_config
 from ..errors import IndexMissing, IndexUnavailable
 from ..extract import EXTRACTOR_VERSION
-from ..index import NO_INDEX_YET, TextCache, highlight_analyzer, schema_problem, stored_document, whoosh_dir
+from ..index import NO_INDEX_YET, TextCache, schema_problem, stored_document, term_finder, whoosh_dir
 from ..lang import lemma, listed
 from ..paths import id_parts, unlinked_path
 from ..models import SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
@@ -34,6 +34,7 @@ from .fields import BadRequest, FieldValues
 from .plain import clauses, coordination, document_frequency, enough_words, gating, is_question, ranking_query
 from .query import as_plain, bound_expansions, has_operators, make_parser, normalize_query, parse, query_words
 from .snippets import best_page, leading_text, snippet
+from .termarrays import Scorer, TermArrays, Unsupported, top
 
 MAX_PER_PAGE = 100
 TEXT_FIELDS = ("content", "title", "context", "parts")
@@ -229,6 +230,7 @@ class _Snapshot:
         self.generation = reader.generation()
         self._segments = [r.segment() for r, _ in reader.leaf_readers() if r.segment() is not None]
         self.table = FacetTable(reader)
+        self.arrays = TermArrays()
         self._idle = [first]
         # A snapshot nobody closed (a SearchIndex dropped without close()) still closes
         # its searchers' files when it is collected.
@@ -359,8 +361,7 @@ class SearchIndex:
             if self._ix is None or snap is None or folder != self._folder or not snap.up_to_date():
                 self._ix = self._open()
                 self._parser = make_parser(self._ix.schema)
-                self._highlighter = highlight_analyzer() if "parts" in self._ix.schema else \
-                    self._ix.schema["content"].analyzer
+                self._highlighter = None if "parts" in self._ix.schema else self._ix.schema["content"].analyzer
                 try:
                     self._snapshot = _Snapshot(self._ix)
                 except Exception as e:  # segments that the table of contents names but cannot be read
@@ -424,7 +425,7 @@ class SearchIndex:
         reader = searcher.reader()
         question = is_question(req.query)
         q, expanded, words = self._prepare(text, reader, question)
-        coord = None
+        coord = scored = None
         if text and q is None:
             matched = np.zeros(0, dtype=np.int64)
         elif q is None:
@@ -432,30 +433,47 @@ class SearchIndex:
         elif words:
             live = int(snap.table.live.sum())
             gate = gating(words, [document_frequency(reader, c.query) for c in words], live)
-            # Only the gating clauses' documents are read: a function word's are many and never needed.
-            arrays = [_docnums(searcher, c.query, budget) if g else np.zeros(0, dtype=np.int64)
-                      for c, g in zip(words, gate)]
+            scorer = Scorer(snap.arrays, searcher, BM25_B, BM25_K1, budget.over)
+            try:
+                arrays = [np.flatnonzero(scorer.score(c.query).mask & snap.table.live) if g
+                          else np.zeros(0, dtype=np.int64) for c, g in zip(words, gate)]
+                scored = scorer.score(q)
+            except Unsupported:  # a node the arrays cannot score: Whoosh's matchers, as before
+                # Only the gating clauses' documents are read: a function word's are many and never needed.
+                arrays = [_docnums(searcher, c.query, budget) if g else np.zeros(0, dtype=np.int64)
+                          for c, g in zip(words, gate)]
             matched, shares = enough_words(arrays, gate, question)
             coord = np.ones(searcher.doc_count_all())
             coord[matched] = coordination(shares)
         else:
+            scorer = Scorer(snap.arrays, searcher, BM25_B, BM25_K1, budget.over)
             try:
-                matched = _docnums(searcher, q, budget)
-            except wq.QueryError:  # a query Whoosh parsed but cannot run here: search its words
-                # Only that: a read error is an error, never quietly a different answer.
-                q = parse(self._parser, " ".join(query_words(text)).lower())
-                matched = _docnums(searcher, q, budget) if q is not None else np.zeros(0, dtype=np.int64)
+                scored = scorer.score(q)
+                matched = np.flatnonzero(scored.mask & snap.table.live)
+            except (Unsupported, wq.QueryError):
+                scored = None
+                try:
+                    matched = _docnums(searcher, q, budget)
+                except wq.QueryError:  # a query Whoosh parsed but cannot run here: search its words
+                    # Only that: a read error is an error, never quietly a different answer.
+                    q = parse(self._parser, " ".join(query_words(text)).lower())
+                    matched = _docnums(searcher, q, budget) if q is not None else np.zeros(0, dtype=np.int64)
         kept, counts = snap.table.filter_and_count(matched, req)
 
         start, stop = (req.page - 1) * req.per_page, req.page * req.per_page
         terms = _text_terms(q)
-        if q is not None and req.sort == "relevance":
+        if scored is not None and req.sort == "relevance":
+            best, cut = top(scorer, scored, kept, stop, coord, budget.over)
+            budget.spent |= cut
+            page = best[start:stop]
+        elif q is not None and req.sort == "relevance":
             page = self._ranked(searcher, q, kept, start, stop, budget, coord)
         else:
             # Browsing, or a date sort: order by the date arrays, no scoring needed.
             ordered = snap.table.by_date(kept, newest=req.sort != "oldest")
             page = [(int(dn), 0.0) for dn in ordered[start:stop]]
-        hits = tuple(self._hit(searcher, dn, score, terms) for dn, score in page)
+        find = self._finder(terms)
+        hits = tuple(self._hit(searcher, dn, score, terms, find) for dn, score in page)
         return SearchResult(
             query=req.query, total=int(len(kept)), page=req.page, per_page=req.per_page,
             suggestion=self._suggest(searcher, text, budget) if text else None, hits=hits,
@@ -530,26 +548,30 @@ class SearchIndex:
         """
         with self._borrow() as (_snap, searcher):
             q, _, _ = self._prepare(normalize_query(query), searcher.reader())
-        terms = _text_terms(q)
-        analyzer = self._highlighter
+        return self._finder(_text_terms(q))
 
-        def spans(text: str) -> list[tuple[int, int]]:
-            found: list[tuple[int, int]] = []
-            if terms and text:
-                for t in analyzer(text, chars=True, mode="query", removestops=False):
+    def _finder(self, terms: set[str]) -> Callable[[str], list[tuple[int, int]]]:
+        """The spans of a text's words that reduce to `terms`, as the index's analysis reduces them."""
+        if self._highlighter is not None:
+            analyzer = self._highlighter  # an index from before the compound-parts field
+
+            def spans(text: str) -> list[tuple[int, int]]:
+                found: list[tuple[int, int]] = []
+                for t in analyzer(text, chars=True, mode="query", removestops=False) if terms and text else ():
                     if t.text in terms and (t.startchar, t.endchar) not in found[-1:]:
                         found.append((t.startchar, t.endchar))
-            return found
-        return spans
+                return found
+            return spans
+        return term_finder(frozenset(terms))
 
-    def _hit(self, searcher, docnum: int, score: float, terms: set[str]) -> Hit:
+    def _hit(self, searcher, docnum: int, score: float, terms: set[str], find) -> Hit:
         doc, sha = stored_document(searcher.stored_fields(docnum))
         pages = self.texts.pages(sha)
         page = best_page(pages, terms)
         text = pages[page] if page is not None else ""
         return Hit(id=doc.id, title=doc.title, group=doc.group, date=doc.date, type=doc.type,
                    themes=doc.themes, page=None if page is None else page + 1, score=score,
-                   snippet=snippet(text, terms, self._highlighter) if terms else leading_text(text))
+                   snippet=snippet(text, terms, find) if terms else leading_text(text))
 
     def _suggest(self, searcher, text: str, budget: _Budget) -> str | None:
         """Offer the query with unknown words replaced by close, frequent indexed words.

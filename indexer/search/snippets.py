@@ -2,22 +2,12 @@
 from __future__ import annotations
 
 import html
-
-from whoosh import highlight
+from typing import Callable
 
 SNIPPET_CHARS = 220
-
-
-class MarkFormatter(highlight.Formatter):
-    """Escape the document's text; wrap matched words in <mark> and nothing else."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=False)
-
-    def format_token(self, text, token, replace=False):
-        return "<mark>" + self._text(highlight.get_text(text, token, replace)) + "</mark>"
+SURROUND = 70  # characters of context before the first and after the last marked word of a fragment
+FRAGMENTS = 2
+FRAGMENT_BETWEEN = " … "
 
 
 # Analysing a whole 300-page report for every hit would cost more than the search:
@@ -68,13 +58,58 @@ def leading_text(text: str, limit: int = SNIPPET_CHARS) -> str:
     return html.escape(cut, quote=False) + " …"
 
 
-def snippet(text: str, terms: set[str], analyzer) -> str:
-    """Return the best fragments of `text` with `terms` marked, or its start if none match."""
+def snippet(text: str, terms: set[str], find: Callable[[str], list[tuple[int, int]]]) -> str:
+    """Return the best fragments of `text` with the words `find` spans marked, or its start if none match."""
     if terms and text:
         text = _window(text, terms)
-        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
-        marked = highlight.highlight(text, frozenset(terms), analyzer, fragmenter, MarkFormatter(),
-                                     top=2, minscore=1)
-        if marked:
-            return " ".join(marked.split())
+        spans = find(text)
+        if spans:
+            out, last_end = "", None
+            for start, end, marked in _best_fragments(text, spans):
+                if last_end is not None:  # text left out between two fragments is said with " … "
+                    out += " " if not text[last_end:start].strip() else FRAGMENT_BETWEEN
+                out += _marked(text, start, end, marked)
+                last_end = end
+            return out
     return leading_text(text)
+
+
+def _fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Cut `text` into fragments of at most SNIPPET_CHARS around its runs of marked words.
+
+    A fragment starts up to SURROUND characters before a marked word, takes in the
+    marked words that follow within SURROUND of each other while it fits, and ends
+    SURROUND after the last; it starts and ends at whole words.
+    """
+    found, i, last_end = [], 0, 0
+    while i < len(spans):
+        start = max(last_end, spans[i][0] - SURROUND)  # no fragment repeats the one before it
+        j = i + 1
+        while j < len(spans) and spans[j][1] - start <= SNIPPET_CHARS and spans[j][0] - spans[j - 1][1] <= SURROUND:
+            j += 1
+        end = min(len(text), start + SNIPPET_CHARS, spans[j - 1][1] + SURROUND)
+        if start > last_end and not text[start - 1].isspace():
+            space = text.find(" ", start, spans[i][0])
+            start = space + 1 if space >= 0 else spans[i][0]
+        if end < len(text) and not text[end].isspace():
+            space = text.rfind(" ", spans[j - 1][1], end)
+            end = space if space >= 0 else spans[j - 1][1]
+        found.append((start, end, spans[i:j]))
+        i, last_end = j, end
+    return found
+
+
+def _best_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """The FRAGMENTS fragments with the most marked words, in the order of the text."""
+    ranked = sorted(_fragments(text, spans), key=lambda f: (-len(f[2]), f[0]))[:FRAGMENTS]
+    return sorted(ranked, key=lambda f: f[0])
+
+
+def _marked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """Escape text[start:end] with each span wrapped in <mark>, whitespace runs made one space."""
+    out, at = [], start
+    for s, e in spans:
+        out += [html.escape(text[at:s], quote=False), "<mark>", html.escape(text[s:e], quote=False), "</mark>"]
+        at = e
+    out.append(html.escape(text[at:end], quote=False))
+    return " ".join("".join(out).split())
