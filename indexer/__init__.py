@@ -10,6 +10,11 @@ import importlib
 
 # name -> the module that defines it, relative to this package.
 _EXPORTS = {
+    ".alerts": (
+        "AlertError", "AlertLimit", "AlertsConfigError", "CONFIRM_HOURS", "FREQUENCIES", "FREQUENCY_LABELS",
+        "MailSettings", "Requested", "SEND_ERRORS", "SmtpTransport", "Subscription", "Subscriptions",
+        "alerts_file", "confirmation_message", "describe", "search_fields",
+    ),
     ".changes": (
         "ACTIONS", "AddRequest", "CLASH_CHOICES", "Change", "Filed", "Filing", "ImportItem", "ImportPlan",
         "Inspection", "MeetingDraft", "NewFile", "OTHER_FOLDER", "TrashItem", "UNSORTED_FOLDER", "add_files",

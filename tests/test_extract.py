@@ -660,7 +660,9 @@ class TestCorpus:
         outcomes: dict[str, str] = {}
         slow: list[tuple[float, str]] = []
         escaped: list[str] = []
-        started = time.perf_counter()
+        # CPU seconds (this process and its workers), not wall time: the bound is on the
+        # work extraction does, which a busy machine does not change.
+        started = sum(os.times()[:4])
         for row in rows:
             rel = row["path"]
             if rel in CORPUS_SKIP:
@@ -677,12 +679,12 @@ class TestCorpus:
             except Exception as e:  # noqa: BLE001 - collected and reported below
                 escaped.append(f"{rel}: {type(e).__name__}: {e}")
             slow.append((time.perf_counter() - t, rel))
-        elapsed = time.perf_counter() - started
+        elapsed = sum(os.times()[:4]) - started
         assert not escaped, "exceptions escaped extract():\n" + "\n".join(escaped)
         wrong = {rel: (outcomes.get(rel), want) for rel, want in CORPUS_EXPECT.items()
                  if rel in outcomes and outcomes[rel] != want}
         assert not wrong, wrong
-        assert elapsed < 60, f"{elapsed:.0f} s; slowest: {sorted(slow, reverse=True)[:5]}"
+        assert elapsed < 60, f"{elapsed:.0f} CPU s; slowest (wall): {sorted(slow, reverse=True)[:5]}"
 
     def test_clean_swedish_text_comes_out_composed(self):
         rows = [r for r in _corpus_rows() if r["why_included"].startswith("Swedish real-world")

@@ -137,3 +137,17 @@ def test_term_arrays_stay_within_their_bytes(sample_index):
             assert len(docs) == len(weights) == reader.doc_frequency("content", t)
     assert arrays._bytes <= 4096
     assert sum(d.nbytes + w.nbytes for d, w in arrays._terms.values()) == arrays._bytes
+
+
+def test_a_term_whose_documents_were_all_removed(tiny):
+    tiny.write("naturvard/2024-01-10/a.txt", "Upphandling av tjänster. " * 3)
+    tiny.write("naturvard/2024-02-10/b.txt", "Parkslide och lupin.")
+    tiny.index()
+    (tiny.root / "naturvard/2024-01-10/a.txt").unlink()
+    tiny.index()
+    ix = tiny.open()
+    assert ix.search(SearchRequest(query="upphandling")).total == 0
+    assert ix.search(SearchRequest(query="upphandling parkslide")).total == 1
+    with ix._borrow() as (snap, s):
+        docs, _ = snap.arrays.postings(s, "content", "upphandling".encode())
+        assert not snap.table.live[docs].any()

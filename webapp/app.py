@@ -1,13 +1,17 @@
 """create_app: the Flask app with its blueprints, template filters, error pages and headers."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask, jsonify, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from indexer import ArkivError, ConfigError, IndexMissing, IndexUnavailable, resolve_archive, resolve_index
+from indexer import ArkivError, ConfigError, IndexMissing, IndexUnavailable, MailSettings, resolve_archive, \
+    resolve_index
 
 from . import formatting
+from .alerts import init_alerts
 from .archive import get_index, init_archive
 from .auth import init_auth
 from .headers import security_headers
@@ -48,10 +52,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_auth(app, archive)  # sign-in, CSRF on every form that changes anything
     app.register_blueprint(upload_bp)
     app.register_blueprint(manage_bp)
+    init_alerts(app, archive, _mail_settings(app, test_config))
     _register_filters(app)
     _register_errors(app)
     app.after_request(security_headers)
     return app
+
+
+# The environment's mail settings, read by MailSettings.from_environ and kept out of app.config
+# (from_prefixed_env would have put the SMTP password there, parsed as JSON).
+MAIL_KEYS = ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_STARTTLS", "MAIL_FROM")
+
+
+def _mail_settings(app: Flask, test_config: dict | None) -> MailSettings | None:
+    """ARKIV_MAIL from test_config (a MailSettings or None), else the environment's ARKIV_SMTP_*."""
+    for key in MAIL_KEYS:
+        app.config.pop(key, None)
+    if test_config and "ARKIV_MAIL" in test_config:
+        return test_config["ARKIV_MAIL"]
+    return MailSettings.from_environ(os.environ)
 
 
 def _str(value) -> str | None:

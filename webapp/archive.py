@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, abort, current_app, request
 
-from indexer import SearchIndex, id_parts
+from indexer import ArkivError, SearchIndex, id_parts
 
 EXTENSION = "arkiv"
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
@@ -40,6 +40,14 @@ def holder(app: Flask | None = None) -> IndexHolder:
 def get_index(app: Flask | None = None) -> SearchIndex:
     """The app's SearchIndex, opened on first use (IndexMissing etc. surface as 503 pages)."""
     return holder(app).get()
+
+
+def warm(app: Flask) -> None:
+    """Open the app's index and load the Swedish tables before the first visitor pays for them."""
+    try:
+        get_index(app).warm()
+    except ArkivError:
+        pass  # a missing or unreadable index is said on every page, and a first search says it again
 
 
 def archive_dir() -> Path:

@@ -96,6 +96,9 @@ def cmd_serve(args) -> int:
 
 
 def _serve_waitress(site: serving.Site, app) -> int:
+    from .archive import warm
+
+    warm(app)
     print(site.startup_line(), file=sys.stderr)
     try:
         import waitress

@@ -207,8 +207,11 @@ class Prefork(BaseApplication):
     def load(self):
         """Runs in each worker after the fork: the worker's own app, index and caches."""
         from .app import create_app
+        from .archive import warm
 
-        return create_app(self.site.app_config())
+        app = create_app(self.site.app_config())
+        warm(app)
+        return app
 
 
 def serve(site: Site, workers: int) -> int:

@@ -9,9 +9,11 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from indexer import READ_STATUSES, BadRequest, Export, SearchRequest, csv_chunks
 
 from . import feed as atom, formatting, params, reading
+from .alerts import alert_fields
 from .archive import checked_id, get_index
 from .headers import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY
 from .history import group_history, year_chart
+from .meeting_zip import zip_chunks
 
 bp = Blueprint("web", __name__)
 
@@ -87,6 +89,7 @@ def search():
         browsing=not req.query and not params.has_filters(req),
         feed_url=feed_url(req),
         export_url=export_url(req),
+        alert_fields=alert_fields(_followed(req)),
     )
 
 
@@ -189,6 +192,24 @@ def group(slug: str):
     history = group_history(index.documents(group=slug))
     return render_template("group.html", group=info, history=history, chart=year_chart(history.years),
                            feed_url=feed_url(SearchRequest(groups=(slug,))))
+
+
+@bp.get("/meetings/<group>/<folder>/documents.zip", endpoint="meeting_zip")
+def meeting_zip(group: str, folder: str):
+    """Every document of one meeting folder (trashed ones are not in it), as a ZIP streamed while written."""
+    index = get_index()
+    if index.config.group(group) is None:
+        abort(404)
+    where = f"{group}/{folder}"
+    docs = sorted((d for d in index.documents(group=group) if d.meeting and d.meeting.folder == where),
+                  key=lambda d: d.filename.casefold())
+    files = [(d.filename, path) for d in docs if (path := index.file_path(d.id)) is not None]
+    if not files:
+        abort(404)  # no such meeting, or nothing of it left to give
+    response = Response(zip_chunks(files), mimetype="application/zip")
+    response.headers.set("Content-Disposition", "attachment", filename=f"{group}-{folder}.zip")
+    response.headers["Cache-Control"] = "no-store"  # the meeting's documents can change at any time
+    return response
 
 
 # -- documents and files --------------------------------------------------------------------

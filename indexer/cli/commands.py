@@ -13,6 +13,7 @@ from ..errors import ArkivError
 from ..export import Export, csv_chunks
 from ..index import index_warnings, load_state, problems
 from ..models import DOCUMENT_TYPES, READ_STATUSES, SORTS, IndexReport, SearchRequest
+from .alerts import add_alert_commands
 from .changes import add_change_commands
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Command, iso_date, location_args, locations, \
     positive, run_index, year
@@ -225,6 +226,7 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
                    help='print {"documents", "problems": [{"id", "reason", "detail"}]} (and "warnings")')
     p.set_defaults(func=cmd_problems)
     add_change_commands(sub)  # trash, import
+    add_alert_commands(sub)
     for c in commands:
         p = sub.add_parser(c.name, help=c.help, description=c.description)
         c.arguments(p)

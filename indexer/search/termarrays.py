@@ -120,6 +120,7 @@ def _read_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
 
 def _blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     """Read a term's postings a block (up to 128 postings) at a time, not a posting at a time."""
+    m.reset()  # the filter hiding deleted documents may have moved it past the first ones
     ids, ws = [], []
     while m.is_active():
         if m._ids is None:
@@ -129,6 +130,8 @@ def _blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
         ids.append(np.asarray(m._ids, dtype=np.int64))
         ws.append(np.asarray(m._weights, dtype=np.float64))
         m._next_block()
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
     return np.concatenate(ids), np.concatenate(ws)
 
 
