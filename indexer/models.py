@@ -98,6 +98,10 @@ class Extraction:
     heading: str | None = None  # the first heading in the document
     created: date | None = None  # file properties, template defaults already dropped
     warnings: tuple[str, ...] = ()  # reasons a coordinator understands, e.g. "no text (scanned?)"
+    # How each page was written, as Markdown (headings, lists, tables), for reading; empty
+    # when the format keeps no such structure.  `pages` stays plain: it is what is searched.
+    layout: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # a presentation's speaker notes, one per slide ("" for none)
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,8 @@ class Document:
     page_count: int = 0
     sources: dict[str, str] = field(default_factory=dict)  # field -> "sidecar", "folder", "text", ...
     pages: tuple[str, ...] = ()  # filled by Index.document(), empty in listings
+    layout: tuple[str, ...] = ()  # as Extraction.layout, filled with pages
+    notes: tuple[str, ...] = ()  # as Extraction.notes, filled with pages
 
     @property
     def filename(self) -> str:

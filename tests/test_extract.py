@@ -498,7 +498,8 @@ class TestText:
         path = tmp_path / "a.md"
         path.write_bytes("# Rubrik om miljömål\n\nBrödtext om öar och ängar.".encode(encoding))
         x = extract(path)
-        assert x.pages == ("# Rubrik om miljömål\n\nBrödtext om öar och ängar.",)
+        assert x.pages == ("Rubrik om miljömål\n\nBrödtext om öar och ängar.",)  # Markdown: searched plain
+        assert x.layout == ("# Rubrik om miljömål\n\nBrödtext om öar och ängar.",)  # read as written
         assert x.heading == "Rubrik om miljömål"
 
     def test_form_feed_splits_pages_and_text_is_normalised(self, tmp_path):

@@ -47,6 +47,11 @@ class GroupHistory:
     themes: tuple[tuple[str, int], ...]  # most frequent first: (theme, documents)
     document_count: int
 
+    @property
+    def meeting_years(self) -> tuple[int, ...]:
+        """The years that have meetings, newest first: the timeline's index."""
+        return tuple(sorted({e.meeting.date.year for e in self.meetings if e.meeting.date}, reverse=True))
+
 
 def by_type(docs: list[Document]) -> tuple[TypeGroup, ...]:
     order = {t: i for i, t in enumerate(TYPE_ORDER)}

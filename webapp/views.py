@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 
 from indexer import READ_STATUSES, BadRequest, Export, SearchRequest, csv_chunks
 
-from . import feed as atom, formatting, params
+from . import feed as atom, formatting, params, reading
 from .alerts import alert_fields
 from .archive import checked_id, get_index
 from .headers import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY
@@ -84,12 +84,32 @@ def search():
         page_url=lambda n: params.page_url(req, n, base),
         last_page=last_page,
         first_number=(result.page - 1) * result.per_page + 1,
-        sort_labels=params.SORT_LABELS,
+        sort_in_force=sort_in_force(req),
+        sort_options=sort_options(req),
         browsing=not req.query and not params.has_filters(req),
         feed_url=feed_url(req),
         export_url=export_url(req),
         alert_fields=alert_fields(_followed(req)),
     )
+
+
+def sort_in_force(req: SearchRequest) -> str:
+    """The order the hits come in: without words there is nothing to rank, so newest first."""
+    return req.sort if req.query or req.sort != "relevance" else "newest"
+
+
+def sort_options(req: SearchRequest) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for the sort menu, the order in force selected.
+
+    Without words, "nyast" is the default (an empty value), so a query typed next into
+    the same form is still ranked by relevance.
+    """
+    shown = sort_in_force(req)
+    if req.query:
+        return [(v, label, v == shown) for v, label in params.SORT_LABELS.items()]
+    newest = "newest" if req.sort == "newest" else ""
+    return [(newest, params.SORT_LABELS["newest"], shown == "newest"),
+            ("oldest", params.SORT_LABELS["oldest"], shown == "oldest")]
 
 
 @bp.get("/api/search")
@@ -208,23 +228,15 @@ def document(doc_id: str):
         siblings = [d for d in index.documents(group=doc.group)
                     if d.meeting and d.meeting.folder == doc.meeting.folder and d.id != doc.id]
     sibling_ids = {d.id for d in siblings}
-    pages = []
-    for n, text in enumerate(doc.pages, 1):
-        paras = []
-        for p in formatting.paragraphs(text, doc.format):
-            found = spans(p)
-            paras.append({"html": formatting.highlight(p, found), "matches": bool(found)})
-        pages.append({"number": n, "matches": any(p["matches"] for p in paras), "paragraphs": paras})
-    first = next((p for page in pages for p in page["paragraphs"] if p["matches"]), None)
-    if first:
-        first["id"] = "forsta-traffen"
+    pages = reading.document_pages(doc, spans)
     group_info = index.config.group(doc.group)
     return render_template(
         "document.html",
         doc=doc,
         query=query,
         pages=pages,
-        matching_pages=[p["number"] for p in pages if p["matches"]],
+        matching_pages=[p.number for p in pages if p.matches],
+        first_match=reading.FIRST_MATCH,
         siblings=siblings,
         similar=[d for d in index.similar(doc.id, 5 + len(siblings)) if d.id not in sibling_ids][:5],
         group_name=group_info.name if group_info else doc.group,

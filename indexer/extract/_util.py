@@ -1,13 +1,14 @@
 """Helpers the format modules share: building the Extraction, dates, headings."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable
 
 from ..errors import ExtractionError
 from ..models import Extraction
 
-from .normalize import count_letters, normalize_text, one_line
+from .normalize import clean_line, count_letters, normalize_markup, normalize_text, one_line
 
 MAX_HEADING = 150
 EARLIEST = date(1990, 1, 1)
@@ -64,8 +65,13 @@ def heading_text(text: str | None) -> str | None:
 
 def build(fmt: str, raw_pages: Iterable[str], *, title: object = None,
           heading: str | None = None, created: object = None,
-          warnings: Iterable[str] = (), heading_fallback: bool = True) -> Extraction:
-    """Normalise the pages and assemble the Extraction with the common warnings."""
+          warnings: Iterable[str] = (), heading_fallback: bool = True,
+          layout: Iterable[str] = (), notes: Iterable[str] = ()) -> Extraction:
+    """Normalise the pages and assemble the Extraction with the common warnings.
+
+    `layout` is already Markdown made of normalised text (see markdown_line), so it is
+    only cleaned of control characters here: its indentation and blank lines are syntax.
+    """
     pages = tuple(normalize_text(p or "") for p in raw_pages)
     if not pages:
         pages = ("",)
@@ -88,7 +94,34 @@ def build(fmt: str, raw_pages: Iterable[str], *, title: object = None,
         heading=head,
         created=clean_created(created),
         warnings=tuple(dict.fromkeys(warns)),
+        layout=tuple(normalize_markup(p or "") for p in layout),
+        notes=tuple(normalize_text(n or "") for n in notes),
     )
+
+
+# The ASCII punctuation CommonMark gives a meaning to somewhere (CommonMark lets any ASCII
+# punctuation be backslash-escaped), and a number that would start an ordered list: text
+# escaped this way reads back as itself, whatever it holds ("1. januari", "# 5", "<b>").
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#+\-!|<>&~=])")
+_MD_LIST_NUMBER = re.compile(r"^(\d{1,9})([.)])")
+
+
+def markdown_line(text: str) -> str:
+    """Text from a document as one line of Markdown that shows exactly that text.
+
+    Only what could change the syntax is cleaned here (characters build() would drop, line
+    breaks); build() normalises the rest of the page's Markdown at once.
+    """
+    line = _MD_SPECIAL.sub(r"\\\1", clean_line(text))
+    return _MD_LIST_NUMBER.sub(r"\1\\\2", line)
+
+
+def markdown_table(rows: list[list[str]]) -> str:
+    """Rows of Markdown cells as a table, the first row its header, short rows padded."""
+    width = max(len(r) for r in rows)
+    lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows]
+    lines.insert(1, "|" + " --- |" * width)
+    return "\n".join(lines)
 
 
 def page_list(numbers: list[int]) -> str:

@@ -86,6 +86,21 @@ def normalize_text(s: str) -> str:
     return s.strip()
 
 
+def clean_line(s: str) -> str:
+    """One line: control and format characters gone, every run of white space one space."""
+    return " ".join(_clean_chars(_LINE_BREAKS.sub("\n", s)).split())
+
+
+def normalize_markup(s: str) -> str:
+    """Markdown cleaned as normalize_text cleans text, but its spaces and lines kept (they are syntax)."""
+    if not s:
+        return ""
+    s = _clean_chars(_LINE_BREAKS.sub("\n", s))
+    if not unicodedata.is_normalized("NFC", s):
+        s = unicodedata.normalize("NFC", s)
+    return _LIGATURES.sub(lambda m: _LIGATURE_MAP[m.group()], s).strip("\n")
+
+
 def one_line(s: str | None) -> str | None:
     """A property value (title, heading) as a single normalised line; None when empty."""
     if s is None:

@@ -12,7 +12,8 @@ from .sniff import detect
 
 # Bump whenever the text, pages, properties or warnings extract() returns can change:
 # cached extractions carry the version they were made with.
-EXTRACTOR_VERSION = 3
+# 4: Markdown indexed as plain text; DOCX, PPTX and Markdown carry `layout`, PPTX `notes`.
+EXTRACTOR_VERSION = 4
 
 REASONS = EXTRACTION_REASONS
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024

@@ -1,4 +1,5 @@
-"""Plain text (.txt, .md, .csv): decode, split pages on form feed."""
+"""Plain text (.txt, .md, .csv): decode, split pages on form feed.  Markdown is searched
+as the text it shows and kept as written for reading (Extraction.layout)."""
 from __future__ import annotations
 
 import codecs
@@ -7,6 +8,7 @@ from pathlib import Path
 from ..models import Extraction
 
 from ._util import build, corrupt
+from .markdown import MARKDOWN_SUFFIXES, plain_text
 
 # Non-letters a Western text in Windows-1252 uses above ASCII: dashes, quotes, bullets,
 # euro, section, degree, no-break space...
@@ -61,6 +63,10 @@ def extract_text(path: Path) -> Extraction:
         raise corrupt("binary data in a text file")
     text, _encoding = decode(data)
     pages = text.split("\f")
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        read = [plain_text(p) for p in pages]
+        heading = next((h for _text, h in read if h), None)
+        return build("text", [t for t, _h in read], heading=heading, heading_fallback=True, layout=pages)
     heading = None
     first = pages[0] if pages else ""
     for line in first.splitlines():

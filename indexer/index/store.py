@@ -81,6 +81,7 @@ class TextCache:
             heading=data.get("heading"),
             created=date.fromisoformat(data["created"]) if data.get("created") else None,
             warnings=tuple(data.get("warnings", ())),
+            layout=tuple(data.get("layout", ())), notes=tuple(data.get("notes", ())),
         )
 
     def put(self, sha: str, result: Result) -> None:
@@ -89,6 +90,10 @@ class TextCache:
                     "title": result.title, "heading": result.heading,
                     "created": result.created.isoformat() if result.created else None,
                     "warnings": list(result.warnings)}
+            if result.layout:
+                data["layout"] = list(result.layout)
+            if result.notes:
+                data["notes"] = list(result.notes)
         else:
             data = {"v": self.version, "error": result.reason, "detail": result.detail}
         write_bytes_atomic(self._path(sha), json.dumps(data, ensure_ascii=False).encode(),
@@ -97,6 +102,11 @@ class TextCache:
     def pages(self, sha: str) -> tuple[str, ...]:
         cached = self.get(sha) if sha else None
         return cached.pages if isinstance(cached, Extraction) else ()
+
+    def text(self, sha: str) -> Extraction | None:
+        """The cached Extraction (pages, layout, notes), or None."""
+        cached = self.get(sha) if sha else None
+        return cached if isinstance(cached, Extraction) else None
 
 
 @contextmanager

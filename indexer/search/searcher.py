@@ -616,7 +616,10 @@ class SearchIndex:
             if dn is None:
                 return None
             doc, sha = stored_document(searcher.stored_fields(dn))
-        return replace(doc, pages=self.texts.pages(sha)) if with_text else doc
+        if not with_text:
+            return doc
+        text = self.texts.text(sha)
+        return replace(doc, pages=text.pages, layout=text.layout, notes=text.notes) if text else doc
 
     def documents(self, group: str | None = None) -> list[Document]:
         """Return every indexed document (of `group`), newest first, without text."""

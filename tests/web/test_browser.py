@@ -217,7 +217,7 @@ def test_group_history(page):
     meetings = page.locator("li.meeting h3")
     assert meetings.count() == 3
     assert "10 oktober 2023" in meetings.first.inner_text()
-    assert page.get_by_role("img", name="Möten och dokument per år").is_visible()
+    assert page.get_by_role("group", name="Möten och dokument per år").is_visible()
     page.get_by_text("Visa som tabell").click()
     assert page.locator(".chart-table table").is_visible()
     page.get_by_label("Sök i Naturvårdsgruppens dokument").fill("lupin")

@@ -255,8 +255,9 @@ def test_group_page(client):
     assert f'href="/documents/{LERUM}/bilaga.pdf"' in page
     # Documents outside meetings, the chart with a text alternative, themes, a scoped search box.
     assert "Dokument utanför mötena" in page and "naturvardsprogram" not in page.split("Dokument utanför")[0]
-    assert re.search(r'<svg[^>]*role="img"[^>]*aria-labelledby="chart-title chart-desc"', page)
-    assert re.search(r"<desc[^>]*>[^<]*2023: 1 möte, \d+ dokument", page)
+    assert re.search(r'<svg[^>]*role="group"[^>]*aria-labelledby="chart-title"', page)
+    assert re.search(r'<a class="year-link" href="#ar-2023" aria-label="2023: 1 möte, \d+ dokument, gå till årets möten">', page)
+    assert re.search(r'<g role="img" aria-label="2021: 0 möten, 0 dokument">', page)  # no meetings: no link
     assert "<th scope=\"row\">2023</th>" in page
     assert 'href="/?theme=Skydd+av+natur&amp;group=naturvard"' in page or \
         'href="/?group=naturvard&amp;theme=Skydd+av+natur"' in page
@@ -304,7 +305,8 @@ def test_document_inferred_values(client):
 
 def test_document_highlights_query_terms(client):
     page = html(client.get(f"/documents/{BORAS}/minnesanteckningar.txt?q=parkslide"))
-    assert page.count("<mark>parkslide</mark>") == 2
+    assert page.count("parkslide</mark>") == 2
+    assert '<mark id="forsta-traffen" tabindex="-1">parkslide</mark>' in page
     assert 'href="#sida-1">sida 1</a>, <a href="#sida-2">sida 2</a>' in page
     assert page.count('id="forsta-traffen"') == 1 and 'href="#forsta-traffen"' in page
     assert 'href="/?q=parkslide"' in page  # back to the search

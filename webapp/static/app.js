@@ -4,6 +4,26 @@
 (function () {
   "use strict";
   var KEY = "arkiv-focus";
+
+  // "/" goes to the page's search box from anywhere but another field; Esc leaves the box.
+  function typing(el) {
+    if (!el) { return false; }
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+  document.addEventListener("keydown", function (event) {
+    var box = document.querySelector("#q, input[type='search']");
+    if (!box || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (event.key === "/" && !typing(document.activeElement)) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    } else if (event.key === "Escape" && document.activeElement === box) {
+      event.preventDefault();  // a search field would otherwise empty itself
+      box.blur();
+    }
+  });
+
   var form = document.getElementById("sok");
   if (!form) { return; }
 
@@ -34,8 +54,8 @@
     for (var j = 0; j < controls.length; j++) {
       var c = controls[j];
       if (c.name === saved.name && (c.id === "sort" || c.value === saved.value)) {
-        var details = c.closest("details");
-        if (details) { details.open = true; }
+        // Open every fold around it (the phone's "Avgränsa", a facet's "Visa fler").
+        for (var d = c.closest("details"); d; d = d.parentElement.closest("details")) { d.open = true; }
         c.focus();
         break;
       }
