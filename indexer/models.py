@@ -193,6 +193,7 @@ class Hit:
     score: float
     snippet: str  # HTML: the document text escaped, only <mark> added
     item: tuple[str, str] | None = None  # (number, title) of the agenda item the best match lies in
+    meeting: str | None = None  # the meeting folder the document belongs to
 
     def to_json(self) -> dict:
         return {
@@ -202,10 +203,11 @@ class Hit:
             "date": self.date.isoformat() if self.date else None,
             "type": self.type,
             "themes": list(self.themes),
+            "meeting": self.meeting,
             "page": self.page,
+            "item": None if self.item is None else {"number": self.item[0], "title": self.item[1]},
             "score": round(self.score, 3),
             "snippet": self.snippet,
-            "item": None if self.item is None else {"number": self.item[0], "title": self.item[1]},
         }
 
 

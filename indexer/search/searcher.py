@@ -554,7 +554,8 @@ class SearchIndex:
         return Hit(id=doc.id, title=doc.title, group=doc.group, date=doc.date, type=doc.type,
                    themes=doc.themes, page=None if page is None else page + 1, score=score,
                    snippet=snippet(text, terms, self._highlighter) if terms else leading_text(text),
-                   item=None if item is None else (item.number, item.title))
+                   item=None if item is None else (item.number, item.title),
+                   meeting=doc.meeting.folder if doc.meeting else None)
 
     def _best_item(self, items: tuple[AgendaItem, ...], terms: set[str], page: int | None) -> AgendaItem | None:
         """The agenda item whose title and text match the query's words most often, on the best page if paged."""
