@@ -16,7 +16,8 @@ _ABSENT_LABEL = re.compile(rf"^(?:{_ABSENT})", re.I)
 # A line that ends the list: another field of the minutes' head, or running text.
 _OTHER_FIELD = re.compile(r"^(?:Datum|Tid|Plats|Justerare|Justering|Ordförande|Sekreterare|Protokollförare|"
                           r"Mötesordförande|Mötessekreterare|Kallade|Övriga|Dagordning|Föredragningslista|Mötet|"
-                          r"Sidan|Sida|Justeras|Underskrift|Vid protokollet|Närvarande)\b.*[:.]?", re.I)
+                          r"Justeras|Underskrift|Vid protokollet|Närvarande|Punkt|Paragraf|§)\b.*[:.]?", re.I)
+_BULLET = re.compile(r"^[-*•●–]\s")
 _HEADER_CELLS = {"namn", "name", "organisation", "kommun", "roll", "funktion", "närvarande", "deltagare",
                  "organisation/kommun", "kommun/organisation", "förvaltning", "titel", "närvaro", "ja/nej"}
 _YES = {"ja", "x", "närvarande", "yes", "✓", "✔"}
@@ -40,6 +41,13 @@ def _person(entry: str) -> Person | None:
                 entry, org = (part.strip() for part in entry.split(sep, 1))
                 break
     name = entry.strip(" ,;:")
+    words = name.split()
+    if len(words) >= 3 and re.fullmatch(r"[a-z0-9._]+", words[-1]):
+        name = " ".join(words[:-1])  # a user id beside the name: "Anna Svensson annsv"
+    if name.split()[:1] and name.split()[0].lower() in _HEADER_CELLS:
+        return None
+    if len(name.split()) < 2 and not org:
+        return None  # one word alone is a first name at best, more often a page's running head
     if not name or len(name) > 60 or any(c.isdigit() for c in name) or len(name.split()) > 6:
         return None
     if name.lower() in _HEADER_CELLS or name.lower() in _YES | _NO:
@@ -57,8 +65,10 @@ def _entries(block: list[str]) -> list[str]:
     text = " ".join(lines)
     if ";" in text:
         return text.split(";")
-    if any("|" in ln for ln in lines):
+    if any("|" in ln for ln in lines) or sum(bool(_BULLET.match(ln)) for ln in lines) >= len(lines) / 2:
         return lines
+    if len(lines) > 2 and sum("," not in ln for ln in lines) >= 0.8 * len(lines):
+        return lines  # one name a line: a list or a table's rows
     per_line = len(lines) > 1 and all(ln.count(",") <= 1 for ln in lines) and \
         sum("," in ln or "(" in ln or " – " in ln for ln in lines) >= len(lines) / 2 and \
         not any(ln.endswith(",") or ln.startswith(",") for ln in lines)
@@ -77,7 +87,8 @@ def _block(lines: list[Line], start: int, rest: str) -> list[str]:
     blank = 0
     for ln in lines[start + 1:start + 1 + MAX_BLOCK_LINES]:
         text = ln.text
-        if ln.level or LABEL.match(text) or _OTHER_FIELD.match(text):
+        if ln.level or LABEL.match(text) or _OTHER_FIELD.match(text) or \
+                (block and "|" in text and "|" not in block[0]):
             break
         if not text:
             blank += 1
