@@ -8,6 +8,7 @@ from .markup import Line
 
 MAX_PEOPLE = 300
 MAX_BLOCK_LINES = 80
+MAX_LISTS = 40  # attendance labels read in one document
 _PRESENT = r"Närvarande(?:\s+(?:ledamöter|medlemmar|ordinarie|ersättare|styrelseledamöter))*|Deltagare|Deltog|" \
            r"Närvarolista|Närvaro|Närvarande personer|Medverkande|Deltagande"
 _ABSENT = r"Förhinder|Anmält förhinder|Anmälda förhinder|Frånvarande(?:\s+ledamöter)?|Ej närvarande|Frånvaro|Avbud"
@@ -85,14 +86,15 @@ def _block(lines: list[Line], start: int, rest: str) -> list[str]:
     """The lines of one attendance list, from the label's line on, until another field or running text."""
     block = [rest] if rest else []
     blank = 0
-    for ln in lines[start + 1:start + 1 + MAX_BLOCK_LINES]:
+    for k in range(start + 1, min(len(lines), start + 1 + MAX_BLOCK_LINES)):
+        ln = lines[k]
         text = ln.text
         if ln.level or LABEL.match(text) or _OTHER_FIELD.match(text) or \
                 (block and "|" in text and "|" not in block[0]):
             break
         if not text:
             blank += 1
-            if blank >= 2 or (block and not block[-1].endswith(",") and not _continues(lines, ln)):
+            if blank >= 2 or (block and not block[-1].endswith(",") and not _continues(lines, k)):
                 break
             continue
         blank = 0
@@ -103,9 +105,8 @@ def _block(lines: list[Line], start: int, rest: str) -> list[str]:
     return block
 
 
-def _continues(lines: list[Line], blank_line: Line) -> bool:
-    """After a blank line, the list goes on only if the next line starts with a comma (a PDF's broken list)."""
-    i = lines.index(blank_line)
+def _continues(lines: list[Line], i: int) -> bool:
+    """After the blank line `i`, the list goes on only if the next line starts with a comma (a PDF's broken list)."""
     nxt = next((ln.text for ln in lines[i + 1:i + 3] if ln.text), "")
     return nxt.startswith(",")
 
@@ -138,10 +139,12 @@ def attendance(lines: list[Line], pages: tuple[str, ...] = ()) -> tuple[tuple[Pe
     more_present, more_absent = _typst_people(pages)
     present += more_present
     absent += more_absent
+    lists = 0
     for i, ln in enumerate(lines):
         m = LABEL.match(ln.text)
-        if not m or len(present) + len(absent) >= MAX_PEOPLE:
+        if not m or len(present) + len(absent) >= MAX_PEOPLE or lists >= MAX_LISTS:
             continue
+        lists += 1
         if not ln.level and m["rest"] and not re.match(r"^[:.\-–]|\s*$", ln.text[len(m["label"]):]) \
                 and not ln.text[len(m["label"]):].startswith((":", " :")):
             # "Närvarande var alla utom…", "Deltagarna diskuterade": running text, not a list.

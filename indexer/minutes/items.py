@@ -12,6 +12,9 @@ MAX_ITEMS = 300  # items kept from one document; minutes with more are appendice
 MAX_TEXT = 3_000_000  # characters of a document read for its items
 MAX_TITLE = 200
 MAX_DECISION = 2000
+MAX_BODY_LINES = 2000  # lines of one item read for its decisions and action points
+MAX_DECISIONS = 60  # decisions kept of one item
+MAX_CANDIDATES = 3000  # heading candidates of one kind looked at: a real agenda has far fewer
 MAX_STEP = 3  # numbers may skip this much: an item struck from the agenda, an OCR'd number lost
 
 # How minutes write an item's heading, strongest first.  Each gives (number, title).
@@ -41,11 +44,12 @@ _DECIDES = re.compile(rf"(?<!\w){_BODIES}\s+(?:har\s+)?(?:beslutade|beslutar|bes
 _PASSIVE = re.compile(r"(?<![\w-])(?:[Dd]et\s+)?(?:(?:[Bb]eslutades|[Bb]eslöts|[Bb]estämdes)\s+(?:att|om)|"
                       rf"(?:[Bb]eslutas|[Bb]estäms)\s+att)\s{_TAIL}")
 # A sentence whose verb is a decision in the passive: "X väljs till justerare", "Protokollet läggs till handlingarna".
-_PASSIVE_VERB = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))[^.!?\n]*?(?<!\w)(?i:väljs|valdes|utses|utsågs|fastställs|"
-                           r"fastställdes|godkänns|godkändes|antas|antogs|beviljas|beviljades|avslås|avslogs|bifalles|"
-                           r"bifalls|bifölls|bordläggs|bordlades|hävs|tillsätts|beslutat|"
-                           r"(?:läggs|lades|lagts|lagd|lagt|lagda)\s+till\s+handlingarna)"
-                           rf"(?!\w){_TAIL}")
+# A decision in the passive: "X väljs till justerare", "Protokollet läggs till handlingarna"; its sentence around it.
+_PASSIVE_VERB = re.compile(r"(?<!\w)(?i:väljs|valdes|utses|utsågs|fastställs|fastställdes|godkänns|godkändes|antas|"
+                           r"antogs|beviljas|beviljades|avslås|avslogs|bifalles|bifalls|bifölls|bordläggs|bordlades|"
+                           r"hävs|tillsätts|beslutat|(?:läggs|lades|lagts|lagd|lagt|lagda)\s+till\s+handlingarna)(?!\w)")
+_SENTENCE_END = re.compile(r"[.!?](?!\d)|\n")
+MAX_SENTENCE = 1000  # characters looked at either side of a decision's verb
 # "Beslut om att övergå till ny hemsida.", "Beslut återbäring laddning." in running text; not "Beslut har kommit".
 _INLINE_LABEL = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))Beslut(?:\s+om)?\s+(?!(?:har|hade|kom|kommer|ska|skall|tas|togs|"
                            rf"fattas|fattades|behöver|måste|finns|saknas|är|var|om\s+\w+\s+tas)\b)[a-zåäö]{_TAIL}")
@@ -127,6 +131,7 @@ def _candidates(lines: list[Line]) -> dict[str, list[_Heading]]:
 
 def _chain(heads: list[_Heading]) -> list[_Heading]:
     """The longest run of headings whose numbers rise by 1 to MAX_STEP: an agenda, not a list inside an item."""
+    heads = heads[:MAX_CANDIDATES]
     if not heads:
         return []
     best_len = [1] * len(heads)
@@ -188,6 +193,16 @@ def _pick(found: dict[str, list[_Heading]], source: str) -> list[_Heading]:
     return chain if len(chain) >= 3 else []
 
 
+def _sentence_around(text: str, at: int) -> tuple[int, int]:
+    """The (start, end) of the sentence holding position `at`: from the last full stop or line break to the next."""
+    lo = max(0, at - MAX_SENTENCE)
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, lo, at)]
+    start = starts[-1] if starts else lo
+    m = _SENTENCE_END.search(text, at, at + MAX_SENTENCE)
+    end = (m.end() if m[0] != "\n" else m.start()) if m else min(len(text), at + MAX_SENTENCE)
+    return start, end
+
+
 def _running(lines: list[str]) -> str:
     """The item's lines as running text; after a short line without a full stop (a sub-heading), a line break."""
     out, prev = "", ""
@@ -246,18 +261,20 @@ def _decisions(lines: list[str]) -> str | None:
     labelled = len(found)
     running = _running(running_lines)
     spans: list[tuple[int, int]] = []
-    for at in marks:
-        # The sentence the margin's "Beslut" stands beside.
-        start = max(running.rfind(". ", 0, at), running.rfind("! ", 0, at), running.rfind("\n", 0, at)) + 1
-        end = running.find(". ", at)
-        spans.append((start, len(running) if end < 0 else end + 1))
-    for pattern in (_DECIDES, _PASSIVE, _PASSIVE_VERB, _INLINE_LABEL):
-        for m in pattern.finditer(running):
+    # The sentence around a margin's "Beslut" or a passive decision verb.
+    verbs = (m.start() for _, m in zip(range(MAX_DECISIONS), _PASSIVE_VERB.finditer(running)))
+    for at in [*marks[:MAX_DECISIONS], *verbs]:
+        spans.append(_sentence_around(running, at))
+    spans = [sp for n, sp in enumerate(spans) if not any(a < sp[1] and sp[0] < b for a, b in spans[:n])]
+    for pattern in (_DECIDES, _PASSIVE, _INLINE_LABEL):
+        for n, m in enumerate(pattern.finditer(running)):
+            if n >= MAX_DECISIONS:
+                break
             start, end = m.start() + len(m[0]) - len(m[0].lstrip()), m.end()
             if any(a < end and start < b for a, b in spans):
                 continue  # the same sentence, found by another pattern
             spans.append((start, end))
-    for start, end in sorted(spans):
+    for start, end in sorted(spans)[:MAX_DECISIONS]:
         sentence = running[start:end].strip()
         colon = re.search(r":\s*(?:\d{1,2}[.)])?$", sentence)
         if colon:
@@ -356,5 +373,5 @@ def parse_minutes(pages: tuple[str, ...], paged: bool = False) -> MinutesParse:
         text = "\n".join(body).strip()
         items.append(AgendaItem(
             number=h.number, title=title, page=lines[h.at].page + 1 if paged else None, text=text,
-            decision=_decisions(body), actions=_actions(body)))
+            decision=_decisions(body[:MAX_BODY_LINES]), actions=_actions(body[:MAX_BODY_LINES])))
     return MinutesParse(items=tuple(items), attendees=present, absent=absent)

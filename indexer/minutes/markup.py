@@ -17,6 +17,9 @@ _LATEX_NOISE = re.compile(r"\\(?:label|hypertarget)\{[^{}]*\}|\\[a-zA-Z]+\*?(?:\
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 
 
+MAX_LINES = 20_000  # lines read of one document: a 55-page protocol with its appendices has 3,000
+
+
 @dataclass(frozen=True)
 class Line:
     text: str
@@ -76,6 +79,8 @@ def source_lines(pages: tuple[str, ...]) -> list[Line]:
     """Every line of the pages, markup headings marked with their level, markup removed."""
     lines: list[Line] = []
     for page_no, page in enumerate(pages):
+        if len(lines) >= MAX_LINES:
+            break
         if _is_latex(page):
             for text, level, starred in _latex_lines(page):
                 if text.startswith("\x01"):
@@ -100,4 +105,6 @@ def source_lines(pages: tuple[str, ...]) -> list[Line]:
                     level, text = len(m[1]), m[2]
             text = _BOLD.sub(lambda b: b[1] or b[2], text)
             lines.append(Line(" ".join(text.split()), page_no, level))
-    return lines
+            if len(lines) >= MAX_LINES:
+                break
+    return lines[:MAX_LINES]
