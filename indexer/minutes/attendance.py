@@ -15,9 +15,9 @@ _ABSENT = r"Förhinder|Anmält förhinder|Anmälda förhinder|Frånvarande(?:\s+
 LABEL = re.compile(rf"^(?P<label>{_PRESENT}|{_ABSENT})\b\s*(?:\([^)]*\))?\s*[:.\-–]?\s*(?P<rest>.*)$", re.I)
 _ABSENT_LABEL = re.compile(rf"^(?:{_ABSENT})", re.I)
 # A line that ends the list: another field of the minutes' head, or running text.
-_OTHER_FIELD = re.compile(r"^(?:Datum|Tid|Plats|Justerare|Justering|Ordförande|Sekreterare|Protokollförare|"
+_OTHER_FIELD = re.compile(r"^(?:§|(?:Datum|Tid|Plats|Justerare|Justering|Ordförande|Sekreterare|Protokollförare|"
                           r"Mötesordförande|Mötessekreterare|Kallade|Övriga|Dagordning|Föredragningslista|Mötet|"
-                          r"Justeras|Underskrift|Vid protokollet|Närvarande|Punkt|Paragraf|§)\b.*[:.]?", re.I)
+                          r"Justeras|Underskrift|Vid protokollet|Närvarande|Punkt|Paragraf)\b)", re.I)
 _BULLET = re.compile(r"^[-*•●–]\s")
 _HEADER_CELLS = {"namn", "name", "organisation", "kommun", "roll", "funktion", "närvarande", "deltagare",
                  "organisation/kommun", "kommun/organisation", "förvaltning", "titel", "närvaro", "ja/nej"}

@@ -23,7 +23,9 @@ _PUNKT = re.compile(r"^(?:Punkt|PUNKT|Pkt\.?)\s*(\d{1,3})\s*[.:)\-–]?\s*(.*)$"
 _TABLE_ROW = re.compile(r"^(?:§\s*)?(\d{1,3})\s*[.,)]?\s*\|\s*(.*)$")
 _NUMBERED = re.compile(r"^(\d{1,2})(?:[.)]|(?=\s+[A-ZÅÄÖ]))\s*(.*)$")
 _SUB_NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}")
-_TIME_OR_DATE = re.compile(r"^\d{1,2}[.:]\d{2}\b|^\d{1,2}\.\s*(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)", re.I)
+# "13.00 Lunch", "12. mars": a time or a date, never an item (Swedish writes months in lower case).
+_TIME_OR_DATE = re.compile(r"^\d{1,2}[.:]\d{2}\b|^\d{1,2}\.?\s*(?:januari|februari|mars|april|maj|juni|juli|augusti|"
+                           r"september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|okt|nov|dec)\b")
 _HEAD_FIELD = re.compile(r"^(?:Kallade|Plats|Datum|Tid|Närvarande|Frånvarande|Signaturer|Justering|Underskrifter)\b:?",
                          re.I)
 # Where the minutes end and their appendices begin: an item after this is another document's.
@@ -107,9 +109,11 @@ def _headline_like(title: str) -> bool:
 
 def _candidates(lines: list[Line]) -> dict[str, list[_Heading]]:
     found: dict[str, list] = {"§": [], "punkt": [], "table": [], "markup": [], "numbered": [], "labels": []}
+    in_list = False  # after a line ending in ":", numbered lines are that list's points
     for i, ln in enumerate(lines):
         text = ln.text
         if not text:
+            in_list = False
             continue
         if ln.level:
             if LABEL.match(text) or _HEAD_FIELD.match(text):
@@ -128,8 +132,10 @@ def _candidates(lines: list[Line]) -> dict[str, list[_Heading]]:
             found["table"].append(_Heading(i, "table", m[1], _title(m[2])))
         elif not _SUB_NUMBER.match(text) and not _TIME_OR_DATE.match(text) and (m := _NUMBERED.match(text)):
             title = _title(m[2])
-            if _headline_like(title):
+            if _headline_like(title) and not in_list:
                 found["numbered"].append(_Heading(i, "numbered", m[1], title))
+            continue
+        in_list = text.endswith(":")
     return found
 
 
