@@ -45,7 +45,6 @@ _DECIDES = re.compile(rf"(?<!\w){_BODIES}\s+(?:har\s+)?(?:beslutade|beslutar|bes
                       rf"biföll|nekar|nekade|godtar|godtog)(?=\s){_TAIL}")
 _PASSIVE = re.compile(r"(?<![\w-])(?:[Dd]et\s+)?(?:(?:[Bb]eslutades|[Bb]eslöts|[Bb]estämdes)\s+(?:att|om)|"
                       rf"(?:[Bb]eslutas|[Bb]estäms)\s+att)\s{_TAIL}")
-# A sentence whose verb is a decision in the passive: "X väljs till justerare", "Protokollet läggs till handlingarna".
 # A decision in the passive: "X väljs till justerare", "Protokollet läggs till handlingarna"; its sentence around it.
 _PASSIVE_VERB = re.compile(r"(?<!\w)(?i:väljs|valdes|utses|utsågs|fastställs|fastställdes|godkänns|godkändes|antas|"
                            r"antogs|beviljas|beviljades|avslås|avslogs|bifalles|bifalls|bifölls|bordläggs|bordlades|"
