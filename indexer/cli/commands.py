@@ -127,7 +127,8 @@ def cmd_search(args) -> int:
 
     archive, index_dir = locations(args)
     req = SearchRequest(query=args.query or "", groups=tuple(args.group), types=tuple(args.type),
-                        themes=tuple(args.theme), years=tuple(args.year), date_from=args.date_from,
+                        themes=tuple(args.theme), years=tuple(args.year), municipalities=tuple(args.municipality),
+                        date_from=args.date_from,
                         date_to=args.date_to, sort=args.sort, page=args.page, per_page=args.limit,
                         exact=args.exact)
     index = SearchIndex(archive, index_dir)
@@ -165,6 +166,8 @@ def cmd_search(args) -> int:
         print("     " + " · ".join(p for p in parts if p))
         if h.themes:
             print(f"     teman: {', '.join(h.themes)}")
+        if h.item:
+            print(f"     punkt: {h.item[0]} {h.item[1]}".rstrip())
         if h.snippet:
             print(f"     {_plain(h.snippet, tty)}")
     for facet, values in result.facets.items():
@@ -216,6 +219,8 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--type", action="append", default=[], metavar="TYP",
                    help=f"{', '.join(DOCUMENT_TYPES)}, eller på svenska ({', '.join(TYPE_NAMES.values())})")
     p.add_argument("--theme", action="append", default=[], metavar="TEMA", help="ett tema ur arkiv.toml")
+    p.add_argument("--municipality", action="append", default=[], metavar="KOMMUN",
+                   help="en kommun eller region som dokumenten nämner (Lerum, Borås, boras, Region Skåne)")
     p.add_argument("--year", action="append", default=[], type=year, metavar="ÅR")
     p.add_argument("--from", dest="date_from", type=iso_date, metavar="ÅÅÅÅ-MM-DD", help="från och med datum")
     p.add_argument("--to", dest="date_to", type=iso_date, metavar="ÅÅÅÅ-MM-DD", help="till och med datum")
