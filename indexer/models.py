@@ -14,14 +14,20 @@ TYPE_LABELS = {
     "other": "Övrigt",
 }
 SORTS = ("relevance", "newest", "oldest")
-FACETS = ("group", "type", "year", "theme")
+FACETS = ("group", "type", "year", "theme", "text")
+# The "text" facet: how a document's text was had. Only OCR'd documents carry a value.
+TEXT_OCR = "ocr"
+TEXT_LABELS = {TEXT_OCR: "Maskinläst (OCR)"}
 
 # What became of a file, stored with its document and in the index's state.  "partial":
 # indexed, but some pages or slides could not be read; every other status but "ok"
 # means the text could not be read and the document is findable by name and metadata.
-STATUSES = ("ok", "partial", "empty", "encrypted", "corrupt", "timeout", "too large",
+STATUSES = ("ok", "partial", "unreadable scan", "empty", "encrypted", "corrupt", "timeout", "too large",
             "unsupported format", "too much memory")
-READ_STATUSES = frozenset({"ok", "partial"})
+# "unreadable scan": the file opened, but it is pictures of pages and no text came out of
+# them (OCR off, not installed, or it found none); findable by name and metadata only.
+UNREADABLE_SCAN = "unreadable scan"
+READ_STATUSES = frozenset({"ok", "partial", UNREADABLE_SCAN})  # the file itself could be opened and read
 # Why a file's text could not be read, as the extractors say it.
 TIMEOUT = "timeout"
 TOO_MUCH_MEMORY = "too much memory"
@@ -87,6 +93,11 @@ class Extraction:
     heading: str | None = None  # the first heading in the document
     created: date | None = None  # file properties, template defaults already dropped
     warnings: tuple[str, ...] = ()  # reasons a coordinator understands, e.g. "no text (scanned?)"
+    ocr_pages: tuple[int, ...] = ()  # 1-based pages (or images) whose text is Tesseract's
+    ocr_confidence: float | None = None  # Tesseract's mean word confidence over them, 0-100
+    # Scanned pages were left unread because OCR was off or not installed: such a reading is
+    # not cached, and is read again once OCR can run.
+    ocr_pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,12 @@ class Document:
     page_count: int = 0
     sources: dict[str, str] = field(default_factory=dict)  # field -> "sidecar", "folder", "text", ...
     pages: tuple[str, ...] = ()  # filled by Index.document(), empty in listings
+    ocr_pages: tuple[int, ...] = ()  # 1-based pages whose text was read by OCR
+    ocr_confidence: float | None = None  # Tesseract's mean word confidence, 0-100
+
+    @property
+    def ocr(self) -> bool:
+        return bool(self.ocr_pages)
 
     @property
     def filename(self) -> str:
@@ -216,6 +233,8 @@ class IndexReport:
     failed: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rebuilt_because: str | None = None
+    notices: list[str] = field(default_factory=list)  # about the run, not a file: "OCR is not available ..."
+    ocr_pages: int = 0  # pages read by OCR in this run
 
     def to_json(self) -> dict:
         return {
@@ -226,4 +245,6 @@ class IndexReport:
             "unchanged": self.unchanged,
             "failed": [{"id": p.id, "reason": p.reason} for p in self.failed],
             "warnings": [{"id": p.id, "reason": p.reason} for p in self.warnings],
+            "notices": list(self.notices),
+            "ocr_pages": self.ocr_pages,
         }

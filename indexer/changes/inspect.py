@@ -89,7 +89,8 @@ def _doc_id(context: _Context, name: str) -> str:
 def _describe(context: _Context, name: str, extraction: Extraction | None, problem: str | None,
               size: int) -> tuple[Document, tuple[str, ...]]:
     doc, warns = describe(_doc_id(context, name), context.group, extraction, Sidecar(), context.meeting,
-                          context.themes, context.today, status="ok" if extraction else problem, size=size)
+                          context.themes, context.today, status="ok" if extraction else problem, size=size,
+                          file_day=context.today)  # saved today: a creation date of today is the upload's
     warnings = [*(extraction.warnings if extraction else ()), *warns]
     return doc, tuple(dict.fromkeys(warnings))
 

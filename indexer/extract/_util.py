@@ -14,6 +14,8 @@ EARLIEST = date(1990, 1, 1)
 NO_TEXT_PDF = "no text (scanned?)"
 NO_TEXT = "no text"
 MIN_LETTERS = 20
+# Formats whose text may be only in pictures of pages: few letters means a scan.
+SCAN_FORMATS = frozenset({"pdf", "jpeg", "png", "tiff"})
 
 # Creation dates the generators' built-in templates carry: a file made from them
 # says nothing about when it was written.  Compared as naive UTC.
@@ -64,8 +66,13 @@ def heading_text(text: str | None) -> str | None:
 
 def build(fmt: str, raw_pages: Iterable[str], *, title: object = None,
           heading: str | None = None, created: object = None,
-          warnings: Iterable[str] = (), heading_fallback: bool = True) -> Extraction:
-    """Normalise the pages and assemble the Extraction with the common warnings."""
+          warnings: Iterable[str] = (), heading_fallback: bool = True, no_text: str = NO_TEXT_PDF,
+          ocr_pages: Iterable[int] = (), ocr_confidence: float | None = None,
+          ocr_pending: bool = False) -> Extraction:
+    """Normalise the pages and assemble the Extraction with the common warnings.
+
+    `no_text` is the warning a scan format with (almost) no letters gets.
+    """
     pages = tuple(normalize_text(p or "") for p in raw_pages)
     if not pages:
         pages = ("",)
@@ -74,9 +81,9 @@ def build(fmt: str, raw_pages: Iterable[str], *, title: object = None,
     if not any(w.startswith("garbage text") for w in warns):
         # A PDF with a handful of letters is a scan with a stamp or page numbers; a
         # Word file with one short line is just short.
-        if fmt == "pdf" and letters < MIN_LETTERS:
-            warns.append(NO_TEXT_PDF)
-        elif fmt != "pdf" and letters == 0:
+        if fmt in SCAN_FORMATS and letters < MIN_LETTERS:
+            warns.append(no_text)
+        elif fmt not in SCAN_FORMATS and letters == 0:
             warns.append(NO_TEXT)
     head = heading_text(heading)
     if head is None and heading_fallback:
@@ -88,6 +95,9 @@ def build(fmt: str, raw_pages: Iterable[str], *, title: object = None,
         heading=head,
         created=clean_created(created),
         warnings=tuple(dict.fromkeys(warns)),
+        ocr_pages=tuple(ocr_pages),
+        ocr_confidence=None if ocr_confidence is None else round(ocr_confidence, 1),
+        ocr_pending=ocr_pending,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from ..models import Document, Meeting, Speaker
+from ..models import TEXT_OCR, Document, Meeting, Speaker
 
 UNDATED_LAST_ASC = "~"  # sorts after any digit, so undated documents come last in "oldest"
 
@@ -16,6 +16,7 @@ def document_to_json(doc: Document) -> str:
         "date": doc.date.isoformat() if doc.date else None, "type": doc.type,
         "themes": list(doc.themes), "format": doc.format, "status": doc.status, "size": doc.size,
         "page_count": doc.page_count, "sources": doc.sources,
+        "ocr_pages": list(doc.ocr_pages), "ocr_confidence": doc.ocr_confidence,
         "meeting": None if m is None else {
             "folder": m.folder, "group": m.group, "date": m.date.isoformat() if m.date else None,
             "title": m.title, "place": m.place, "themes": list(m.themes),
@@ -38,7 +39,8 @@ def document_from_json(text: str, pages: tuple[str, ...] = ()) -> Document:
     return Document(
         id=d["id"], group=d["group"], title=d["title"], date=_day(d["date"]), type=d["type"],
         themes=tuple(d["themes"]), format=d["format"], meeting=meeting, status=d["status"],
-        size=d["size"], page_count=d["page_count"], sources=d["sources"], pages=pages)
+        size=d["size"], page_count=d["page_count"], sources=d["sources"], pages=pages,
+        ocr_pages=tuple(d.get("ocr_pages", ())), ocr_confidence=d.get("ocr_confidence"))
 
 
 def index_fields(doc: Document, sha256: str, pages: tuple[str, ...], names) -> dict:
@@ -57,6 +59,7 @@ def index_fields(doc: Document, sha256: str, pages: tuple[str, ...], names) -> d
         "date_new": day,
         "date_old": day or UNDATED_LAST_ASC,
         "themes": ",".join(t.replace(",", " ") for t in doc.themes),
+        "text": TEXT_OCR if doc.ocr else "",
         "title": doc.title,
         "content": text,
         "context": "\n".join(c for c in context if c),
