@@ -11,10 +11,12 @@ $(BIN)/python:
 
 run: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	scripts/ensure-tesseract
 	$(BIN)/arkiv index
 	$(BIN)/arkiv serve
 
 test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	scripts/ensure-chromium
+	scripts/ensure-tesseract
 	$(BIN)/python -m pytest

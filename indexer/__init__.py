@@ -22,7 +22,7 @@ _EXPORTS = {
     ".errors": ("AddError", "ArkivError", "ChangeError", "ConfigError", "ExtractionError", "IndexLocked",
                 "IndexMissing", "IndexUnavailable"),
     ".index": ("FileProblem", "IndexSettings", "index_warnings", "problems", "update_index"),
-    ".models": ("DOCUMENT_TYPES", "FACETS", "READ_STATUSES", "SORTS", "STATUSES", "TYPE_LABELS", "ArchiveConfig", "Document",
+    ".models": ("DOCUMENT_TYPES", "FACETS", "READ_STATUSES", "SORTS", "STATUSES", "TEXT_LABELS", "TYPE_LABELS", "ArchiveConfig", "Document",
                 "Failure", "Group", "Hit", "IndexReport", "Meeting", "Problem", "SearchRequest", "SearchResult",
                 "Speaker", "Theme"),
     ".paths": ("id_parts", "resolve_archive", "resolve_index"),

@@ -152,6 +152,7 @@ class SearchRequest:
     types: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     years: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()  # "ocr": only documents whose text was read by OCR
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"

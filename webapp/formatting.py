@@ -15,7 +15,7 @@ MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "august
 TYPE_ORDER = ("agenda", "minutes", "presentation", "follow-up", "other")
 
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word", "pptx": "PowerPoint", "odt": "OpenDocument-text",
-                 "text": "Text"}
+                 "text": "Text", "jpeg": "JPEG-bild", "png": "PNG-bild", "tiff": "TIFF-bild"}
 
 # Document.sources values: who or what decided a value.
 SOURCE_LABELS = {
@@ -39,6 +39,7 @@ STATUS_LABELS = {
     "too much memory": "filen krävde för mycket minne för att läsas",
     "timeout": "det tog för lång tid att läsa filen",
     "empty": "filen innehåller ingen text (den kan vara inskannad)",
+    "unreadable scan": "filen är en inskannad bild eller ett foto, och ingen text kunde läsas ur den",
 }
 
 

@@ -12,7 +12,7 @@ from ..changes import AddRequest, add_files
 from ..errors import ArkivError
 from ..export import Export, csv_chunks
 from ..index import index_warnings, load_state, problems
-from ..models import DOCUMENT_TYPES, READ_STATUSES, SORTS, IndexReport, SearchRequest
+from ..models import DOCUMENT_TYPES, READ_STATUSES, SORTS, TEXT_LABELS, UNREADABLE_SCAN, IndexReport, SearchRequest
 from .changes import add_change_commands
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Command, iso_date, location_args, locations, \
     positive, run_index, year
@@ -24,7 +24,8 @@ def print_report(report: IndexReport, out=None) -> None:
         print(f"Rebuilt the index: {report.rebuilt_because}.", file=out)
     print(f"added {len(report.added)}, updated {len(report.updated)}, moved {len(report.moved)}, "
           f"removed {len(report.removed)}, unchanged {report.unchanged}, failed {len(report.failed)}, "
-          f"warnings {len(report.warnings)}", file=out)
+          f"warnings {len(report.warnings)}" + (f", {report.ocr_pages} page(s) read by OCR" if report.ocr_pages else ""),
+          file=out)
     for old, new in report.moved:
         print(f"  moved  {old} -> {new}", file=out)
     for title, listed in (("Could not be read", report.failed), ("Warnings", report.warnings)):
@@ -42,7 +43,8 @@ def print_report(report: IndexReport, out=None) -> None:
 
 def cmd_index(args) -> int:
     archive, index_dir = locations(args)
-    report = run_index(archive, index_dir, rebuild=args.rebuild, jobs=args.jobs, quiet=args.json)
+    report = run_index(archive, index_dir, rebuild=args.rebuild, jobs=args.jobs, quiet=args.json,
+                       ocr=False if args.no_ocr else None)
     if args.json:
         json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -66,10 +68,12 @@ def cmd_problems(args) -> int:
         return EXIT_OK
     total = len(load_state(index_dir))
     unread = [p for p in found if p.reason not in READ_STATUSES]
-    partial = [p for p in found if p.reason in READ_STATUSES]
+    scans = [p for p in found if p.reason == UNREADABLE_SCAN]
+    partial = [p for p in found if p.reason in READ_STATUSES and p.reason != UNREADABLE_SCAN]
     print(f"{total} document(s) in the index: {len(unread)} could not be read, "
-          f"{len(partial)} read only in part.")
+          f"{len(scans)} scan(s) without readable text, {len(partial)} read only in part.")
     for title, group in (("Could not be read (findable by name and metadata only)", unread),
+                         ("Scans whose text could not be read (findable by name and metadata only)", scans),
                          ("Read only in part", partial)):
         if not group:
             continue
@@ -105,7 +109,8 @@ def cmd_search(args) -> int:
 
     archive, index_dir = locations(args)
     req = SearchRequest(query=args.query or "", groups=tuple(args.group), types=tuple(args.type),
-                        themes=tuple(args.theme), years=tuple(args.year), date_from=args.date_from,
+                        themes=tuple(args.theme), years=tuple(args.year), texts=tuple(args.text),
+                        date_from=args.date_from,
                         date_to=args.date_to, sort=args.sort, page=args.page, per_page=args.limit,
                         exact=args.exact)
     index = SearchIndex(archive, index_dir)
@@ -174,6 +179,9 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="build the index again from scratch")
     p.add_argument("--jobs", type=positive, default=min(2, os.cpu_count() or 1),
                    help="files read in parallel (default: %(default)s)")
+    p.add_argument("--no-ocr", action="store_true",
+                   help="leave scanned pages and images unread (also ARKIV_OCR=off); they are read by a later "
+                        "run with OCR")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=cmd_index)
 
@@ -187,6 +195,8 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
                    help=f"{', '.join(DOCUMENT_TYPES)}, or the Swedish label")
     p.add_argument("--theme", action="append", default=[], metavar="NAME")
     p.add_argument("--year", action="append", default=[], type=year, metavar="Y")
+    p.add_argument("--text", action="append", default=[], choices=sorted(TEXT_LABELS),
+                   help="ocr: only documents whose text was read by OCR (scans, photos)")
     p.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--sort", choices=SORTS, default="relevance")

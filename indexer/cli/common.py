@@ -5,7 +5,7 @@ import argparse
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -77,20 +77,28 @@ class ProgressBar:
         if not self.enabled or total == 0:
             return
         now = time.monotonic()
-        if done < total and now - self.last < 0.1:
+        if done < total and now - self.last < 0.1 and not label.startswith("OCR "):
             return
         self.last = now
         width = 30
         filled = width * done // total
-        line = f"Reading  [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label[-40:]}"
+        # The label ends with the file's name; "OCR 3/40 name" while a scan's pages are read.
+        line = f"Reading  [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label[-50:]}"
         self.stream.write("\r" + line.ljust(100)[:100])
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
 
 
-def run_index(archive: Path, index_dir: Path, *, rebuild=False, jobs=1, quiet=False) -> IndexReport:
+def run_index(archive: Path, index_dir: Path, *, rebuild=False, jobs=1, quiet=False,
+              ocr: bool | None = None) -> IndexReport:
+    """Update the index with a progress bar; `ocr=False` leaves scans unread (None: $ARKIV_OCR says)."""
     def waiting():
         print("Waiting for the index lock (another process is writing the index)…", file=sys.stderr)
-    return update_index(IndexSettings(archive=archive, index_dir=index_dir, jobs=jobs, rebuild=rebuild),
-                        progress=None if quiet else ProgressBar(), on_wait=waiting)
+    settings = IndexSettings(archive=archive, index_dir=index_dir, jobs=jobs, rebuild=rebuild)
+    if ocr is not None:
+        settings = replace(settings, ocr=ocr and settings.ocr)
+    report = update_index(settings, progress=None if quiet else ProgressBar(), on_wait=waiting)
+    for notice in report.notices:  # once a run, whatever the output format
+        print(f"arkiv: warning: {notice}", file=sys.stderr)
+    return report

@@ -312,7 +312,7 @@ def _write(ix, changes: _Changes, results: dict[str, Result], describer: _Descri
             st.status, st.warnings = doc.status, warnings
             st.ocr_pending = isinstance(result, Extraction) and result.ocr_pending
             st.detail = result.detail if isinstance(result, Failure) else \
-                next((w for w in warnings if w.startswith("partial")), "")
+                next((w for w in warnings if w.startswith(("partial", NO_TEXT_SCANNED))), "")
             if doc.status not in READ_STATUSES:
                 report.failed.append(Problem(i, doc.status))
             pages = result.pages if isinstance(result, Extraction) else ()

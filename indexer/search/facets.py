@@ -12,7 +12,7 @@ import numpy as np
 from ..models import FACETS, SearchRequest
 
 # facet -> the indexed field holding its values
-FIELDS = {"group": "group", "type": "type", "year": "year", "theme": "themes"}
+FIELDS = {"group": "group", "type": "type", "year": "year", "theme": "themes", "text": "text"}
 
 
 class FacetTable:
@@ -24,7 +24,7 @@ class FacetTable:
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.values: dict[str, list[str]] = {}
         self.codes: dict[str, np.ndarray] = {}  # single-valued facets: docnum -> value code, -1 none
-        for facet in ("group", "type", "year"):
+        for facet in ("group", "type", "year", "text"):
             self.values[facet], self.codes[facet] = self._single(reader, FIELDS[facet], n)
         # Themes are many per document: parallel arrays of (docnum, theme code).
         names, docs, codes = [], [], []
@@ -68,7 +68,7 @@ class FacetTable:
             lo = req.date_from.toordinal() if req.date_from else 1
             hi = req.date_to.toordinal() if req.date_to else date.max.toordinal()
             base &= (self.day >= lo) & (self.day <= hi)
-        chosen = {"group": req.groups, "type": req.types, "year": req.years, "theme": req.themes}
+        chosen = {"group": req.groups, "type": req.types, "year": req.years, "theme": req.themes, "text": req.texts}
         passes = {f: self._passes(f, chosen[f]) for f in FACETS}
         counts = {}
         for facet in FACETS:
