@@ -143,7 +143,8 @@ def phone_photo(page, *, seed: int = 0, angle: float = 2.0, exif_rotated: bool =
     img = img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     # Light from one side: a gradient laid over the paper; a margin of desk around it.
     w, h = img.size
-    gradient = Image.linear_gradient("L").resize((w, h)).rotate(90).point(lambda v: 200 + v * 55 // 255)
+    gradient = Image.linear_gradient("L").transpose(Image.Transpose.ROTATE_90).resize((w, h)) \
+        .point(lambda v: 200 + v * 55 // 255)
     img = Image.composite(img, gradient, img.point(lambda v: 255 if v < 128 else 0))
     desk = Image.new("L", (w + 160, h + 160), 90)
     desk.paste(img, (80 + rng.randrange(-20, 20), 80 + rng.randrange(-20, 20)))
@@ -173,3 +174,23 @@ def cer(reference: str, hypothesis: str) -> float:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
         previous = current
     return previous[-1] / len(ref)
+
+
+def sign(page, count: int, seed: int = 0) -> None:
+    """Draw `count` handwritten-looking signatures in ink on the lower part of `page` (in place)."""
+    import math
+
+    from PIL import ImageDraw
+
+    rng = random.Random(seed)
+    draw = ImageDraw.Draw(page)
+    w, h = page.size
+    for k in range(count):
+        x0 = int(w * (0.12 + 0.42 * (k % 2)))
+        y0 = int(h * (0.62 + 0.07 * (k // 2)))
+        points = []
+        for t in range(90):
+            x = x0 + t * w * 0.0030
+            y = y0 + math.sin(t / (2.0 + rng.random())) * h * 0.008 + rng.uniform(-2, 2)
+            points.append((x, y))
+        draw.line(points, fill=30, width=max(2, w // 500))

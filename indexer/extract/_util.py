@@ -11,7 +11,8 @@ from .normalize import count_letters, normalize_text, one_line
 
 MAX_HEADING = 150
 EARLIEST = date(1990, 1, 1)
-NO_TEXT_PDF = "no text (scanned?)"
+NO_TEXT_PDF = "no text (scanned?)"  # few letters, and no page is a picture to read either
+NO_TEXT_OCR = "no text (scanned; OCR found no text)"  # pictures of pages, read, nothing found
 NO_TEXT = "no text"
 MIN_LETTERS = 20
 # Formats whose text may be only in pictures of pages: few letters means a scan.

@@ -8,7 +8,7 @@ from typing import Callable
 from ..errors import ExtractionError
 from ..models import Extraction
 
-from ._util import NO_TEXT_PDF, build
+from ._util import NO_TEXT_OCR, build
 from .ocr import MAX_PIXELS, OcrOptions, read_pages, scan_needs_ocr
 
 MAX_FRAMES = 1000  # pages in one TIFF
@@ -74,5 +74,5 @@ def extract_image(path: Path, fmt: str, on_pages: Callable[[int], None] | None =
     if failures and len(failures) == frames:
         raise ExtractionError("corrupt", failures[0].replace("page 1: ", "") if frames == 1 else failures[0])
     ocr_pages = [n + 1 for n, text in run.texts.items() if any(c.isalpha() for c in text)]
-    return build(fmt, pages, created=taken, warnings=failures, no_text=NO_TEXT_PDF, ocr_pages=sorted(ocr_pages),
+    return build(fmt, pages, created=taken, warnings=failures, no_text=NO_TEXT_OCR, ocr_pages=sorted(ocr_pages),
                  ocr_confidence=run.confidence if ocr_pages else None)

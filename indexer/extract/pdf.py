@@ -8,7 +8,7 @@ from typing import Callable
 from ..errors import ExtractionError
 from ..models import Extraction
 
-from ._util import MIN_LETTERS, NO_TEXT_PDF, build, corrupt, page_list
+from ._util import MIN_LETTERS, NO_TEXT_OCR, NO_TEXT_PDF, build, corrupt, page_list
 from .normalize import count_letters, is_garbage
 from .ocr import OcrOptions, read_pages, render_page, scan_needs_ocr, scanned_pages
 
@@ -74,7 +74,7 @@ def _ocr_scans(path: Path, pages: list[str], failed: list[int], garbage: list[in
         pdf.close()
     warnings = [f"OCR failed on page {i + 1}: {why}" for i, why in sorted(run.failed.items())]
     return {"ocr": run.texts, "confidence": run.confidence, "warnings": warnings,
-            "no_text": NO_TEXT_PDF if not run.failed else f"no text (scanned; {next(iter(run.failed.values()))})"}
+            "no_text": NO_TEXT_OCR if not run.failed else f"no text (scanned; {next(iter(run.failed.values()))})"}
 
 
 def extract_pdf(path: Path, on_pages: Callable[[int], None] | None = None, ocr: OcrOptions | None = None,

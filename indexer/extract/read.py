@@ -76,11 +76,12 @@ def extract(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES,
             if found.problem is not None:
                 raise found.problem
             assert found.format is not None
-            if found.format == "pdf" or found.format in IMAGE_FORMATS:
-                return _extractor(found.format)(path, on_pages=on_pages, ocr=ocr, on_ocr=on_ocr)
-            if on_pages is not None and found.format == "pptx":
-                return _extractor(found.format)(path, on_pages=on_pages)
-            return _extractor(found.format)(path)
+            kwargs = {}
+            if on_pages is not None and found.format in ("pdf", "pptx", *IMAGE_FORMATS):
+                kwargs["on_pages"] = on_pages
+            if ocr is not None and (found.format == "pdf" or found.format in IMAGE_FORMATS):
+                kwargs.update(ocr=ocr, on_ocr=on_ocr)
+            return _extractor(found.format)(path, **kwargs)
     except ExtractionError:
         raise
     except MemoryError as e:

@@ -32,7 +32,7 @@ PARALLEL_WRITE_MIN = 2000  # below this, starting writer processes costs more th
 
 Progress = Callable[[int, int, str], None]
 # Warnings that say a file is pictures of pages from which no text came (see extract._util).
-NO_TEXT_SCANNED = "no text (scanned"
+NO_TEXT_SCANNED = "no text (scanned;"
 OCR_OFF_VALUES = frozenset({"0", "off", "false", "no", "nej", "av"})
 
 

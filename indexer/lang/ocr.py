@@ -35,6 +35,31 @@ def _item(m: re.Match[str]) -> str:
     return f"{m.group('indent')}§ {m.group('num')}{m.group('after')}"
 
 
+# "§ 1" at low resolution comes back as "81": an "8" glued to the item number.  Read as "§ 1"
+# only when the number is the one the confirmed items around it call for (the item after the
+# one before, the one before the next, or the first item), and a title follows.
+_GLUED_ITEM = re.compile(r"(?P<indent>[ \t]*)8(?P<num>\d{1,2})(?P<after>\.?[ \t]+(?=[A-ZÅÄÖ]))")
+_CONFIRMED_ITEM = re.compile(r"[ \t]*§[ \t]?(\d{1,3})\b")
+
+
+def _glued_items(text: str) -> str:
+    lines = text.split("\n")
+    confirmed = {k: int(m.group(1)) for k, line in enumerate(lines) if (m := _CONFIRMED_ITEM.match(line))}
+    if not confirmed:
+        return text
+    for k, line in enumerate(lines):  # from the top: "81", "82" before "§ 3" each find the one before
+        m = _GLUED_ITEM.match(line)
+        if not m:
+            continue
+        num = int(m.group("num"))
+        before = [n for j, n in sorted(confirmed.items()) if j < k]
+        after = [n for j, n in sorted(confirmed.items()) if j > k]
+        if (before and num == before[-1] + 1) or (after and num == after[0] - 1) or (not before and num == 1):
+            lines[k] = f"{m.group('indent')}§ {num}{m.group('after')}{line[m.end():]}"
+            confirmed[k] = num
+    return "\n".join(lines)
+
+
 def clean_ocr_text(text: str) -> str:
     """One OCR'd page as Swedish text: hyphenation breaks rejoined, NFC, `§` where `$`/`8` stands for it."""
     if not text:
@@ -44,4 +69,4 @@ def clean_ocr_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _ITEM_AT_LINE_START.sub(_item, text)
     text = _ITEM_REFERENCE.sub(lambda m: f"{m.group('word')} § ", text)
-    return text
+    return _glued_items(text)
