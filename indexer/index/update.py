@@ -184,8 +184,9 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
             # Files the last index knew are re-indexed, not new to the archive.
             report.updated += [i for i in report.added if i in previous]
             report.added = [i for i in report.added if i not in previous]
-        results = _extract(changes, TextCache(index_dir, EXTRACTOR_VERSION), settings, progress)
-        _ocr_notices(results.values(), settings, report)
+        fresh: list[Result] = []
+        results = _extract(changes, TextCache(index_dir, EXTRACTOR_VERSION), settings, progress, fresh)
+        _ocr_notices(fresh, settings, report)
         if rebuild:
             new_dir = index_dir / (folder.WHOOSH_DIR + ".new")
             shutil.rmtree(new_dir, ignore_errors=True)
@@ -200,7 +201,7 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
 
 
 def _ocr_notices(results: Iterable[Result], settings: IndexSettings, report: IndexReport) -> None:
-    """Count the pages OCR read; say once, for the run, that scans were left unread and why."""
+    """Count the pages OCR read in this run; say once, for the run, that scans were left unread and why."""
     pending = 0
     for r in results:
         if isinstance(r, Extraction):
@@ -267,8 +268,8 @@ def _what_changed(scanned: list[ScannedFile], previous: dict[str, FileState], kn
 
 
 def _extract(changes: _Changes, cache: TextCache, settings: IndexSettings,
-             progress: Progress | None) -> dict[str, Result]:
-    """Step 2: read what the text cache does not know yet."""
+             progress: Progress | None, fresh: list[Result] | None = None) -> dict[str, Result]:
+    """Step 2: read what the text cache does not know yet (those readings are added to `fresh`)."""
     results: dict[str, Result] = {}
     need = []
     for i in changes.todo:
@@ -279,6 +280,8 @@ def _extract(changes: _Changes, cache: TextCache, settings: IndexSettings,
             results[i] = cached
     for n, result in _run_extractions([changes.files[i].path for i in need], settings, progress, need):
         results[need[n]] = result
+        if fresh is not None:
+            fresh.append(result)
         if not (isinstance(result, Failure) and result.reason in LIMIT_REASONS):
             # A timeout or memory limit depends on the limits and the machine's load:
             # tried again by a --rebuild, or when the file changes.
