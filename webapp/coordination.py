@@ -16,6 +16,7 @@ from .archive import holder
 WARNING_LABELS = {
     "no text (scanned?)": "ingen text – skannad?",
     "no text": "ingen text",
+    "scanned: its text is read by OCR when it is saved": "inskannad – texten maskinläses (OCR) när filen sparas",
     "no date (set one in a sidecar)": "inget datum hittades – skriv in ett",
 }
 PROBLEM_LABELS = {

@@ -24,6 +24,7 @@ MIMETYPES = {
     "txt": "text/plain",
     "md": "text/plain",
     "csv": "text/csv",
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "tif": "image/tiff", "tiff": "image/tiff",
 }
 
 

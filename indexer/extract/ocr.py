@@ -25,7 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 
 LANGUAGE = "swe"
-DPI = 300  # scanned PDF pages are rendered at this resolution
+DPI = 300  # scanned PDF pages are rendered at their image's resolution, within these, else at DPI
+MIN_DPI, MAX_DPI = 150, 400
 # A decoded image larger than this is refused before it is decoded: an A4 page at 600 dpi is
 # 35 megapixels; a 30,000 × 30,000 PNG (900 megapixels, 900 MB grey) is a bomb.
 MAX_PIXELS = 80_000_000
@@ -169,13 +170,13 @@ def skew_angle(image) -> float:
     from PIL import Image, ImageOps
 
     small = image.copy()
-    small.thumbnail((1000, 1000), Image.Resampling.BOX)
+    small.thumbnail((800, 800), Image.Resampling.BOX)  # lines of text stay lines: enough to level by
     # Ink as bright on dark, so the corners a turn adds (black) count as paper.
     ink = ImageOps.invert(ImageOps.autocontrast(small)).point(lambda v: 255 if v > 110 else 0)
     if ink.getbbox() is None:
         return 0.0
     best, best_score = 0.0, _row_contrast(ink, 0.0)
-    for step, span in ((0.5, MAX_SKEW), (0.1, 0.5)):
+    for step, span in ((1.0, MAX_SKEW), (0.25, 0.75)):  # 19 turns of a small image, ~0.2 s
         centre = best
         n = int(round(span / step))
         for k in range(-n, n + 1):
@@ -248,41 +249,55 @@ class OcrOptions:
     language: str = LANGUAGE
 
 
-def _image_share(page) -> float:
-    """The share of a PDF page's area its image objects cover (a scan: nearly all of it)."""
+def _image_share(page) -> tuple[float, int | None]:
+    """The share of a PDF page's area its images cover (a scan: nearly all of it), and their resolution.
+
+    The resolution (dpi) is the largest image's own, so that a 200-dpi scan is rendered
+    at 200 dpi: neither blown up (slower, and no better) nor shrunk.
+    """
     import pypdfium2 as pdfium
 
     width, height = page.get_size()
     if width <= 0 or height <= 0:
-        return 0.0
+        return 0.0, None
     covered = 0.0
+    largest, dpi = 0.0, None
     for n, obj in enumerate(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=4)):
         if n > 1000:  # a page of a thousand tiles is a scan too
-            return 1.0
+            return 1.0, dpi
         left, bottom, right, top = obj.get_bounds()
-        covered += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
-    return min(1.0, covered / (width * height))
+        area = max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
+        covered += area
+        if area > largest and right > left:
+            largest = area
+            try:
+                px_width, _ = obj.get_px_size()
+                dpi = round(px_width / ((right - left) / 72))
+            except Exception:  # noqa: BLE001 - an image pdfium cannot size: the default resolution
+                dpi = None
+    return min(1.0, covered / (width * height)), dpi
 
 
-def scanned_pages(pdf, indices: list[int], must: frozenset[int] = frozenset()) -> list[int]:
-    """The pages of `indices` (0-based) of an open pypdfium2 document that are pictures: scans.
+def scanned_pages(pdf, indices: list[int], must: frozenset[int] = frozenset()) -> dict[int, int | None]:
+    """The pages of `indices` (0-based) of an open pypdfium2 document that are pictures (scans): page -> dpi.
 
     A page without text and without an image worth reading (a blank page) is left out,
     unless it is in `must` (its text layer is garbage: the glyphs are drawn, not encoded).
     """
-    chosen = []
+    chosen = {}
     for i in indices:
         page = pdf[i]
         try:
-            if i in must or _image_share(page) >= 0.1:
-                chosen.append(i)
+            share, dpi = _image_share(page)
+            if i in must or share >= 0.1:
+                chosen[i] = dpi
         finally:
             page.close()
     return chosen
 
 
 def render_page(pdf, i: int, dpi: int = DPI):
-    """Page `i` of an open pypdfium2 document as a grey PIL image, at most MAX_RENDER_PIXELS."""
+    """Page `i` of an open pypdfium2 document as a grey PIL image at `dpi`, at most MAX_RENDER_PIXELS."""
     page = pdf[i]
     try:
         width, height = page.get_size()
@@ -292,9 +307,11 @@ def render_page(pdf, i: int, dpi: int = DPI):
             scale *= (MAX_RENDER_PIXELS / pixels) ** 0.5
         bitmap = page.render(scale=scale, grayscale=True)
         try:
-            return bitmap.to_pil().convert("L")
+            image = bitmap.to_pil().convert("L")
         finally:
             bitmap.close()
+        image.info["dpi"] = (dpi * scale / (dpi / 72), ) * 2  # what it was rendered at, for Tesseract
+        return image
     finally:
         page.close()
 
@@ -308,6 +325,15 @@ class OcrRun:
     failed: dict[int, str]  # 0-based page -> why Tesseract could not read it
 
 
+def _resolution(image, default: int) -> int:
+    """The image's own dpi when it is plausible for a page (phones say 72), else `default`."""
+    try:
+        dpi = round(float(image.info.get("dpi", (0,))[0]))
+    except (TypeError, ValueError, IndexError):
+        return default
+    return dpi if MIN_DPI <= dpi <= 1200 else default
+
+
 def read_pages(images, total: int, options: OcrOptions, on_ocr=None) -> OcrRun:
     """OCR each (0-based index, image loader) of `images`; `on_ocr(done, total)` as they go."""
     from ..lang import clean_ocr_text
@@ -318,7 +344,8 @@ def read_pages(images, total: int, options: OcrOptions, on_ocr=None) -> OcrRun:
         on_ocr(0, total)
     for done, (i, load) in enumerate(images, 1):
         try:
-            page = ocr_image(load(), options.dpi, options.language)
+            image = load()
+            page = ocr_image(image, _resolution(image, options.dpi), options.language)
         except OcrError as e:
             run.failed[i] = str(e)
         else:

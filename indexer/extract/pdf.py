@@ -10,7 +10,7 @@ from ..models import Extraction
 
 from ._util import MIN_LETTERS, NO_TEXT_OCR, NO_TEXT_PDF, build, corrupt, page_list
 from .normalize import count_letters, is_garbage
-from .ocr import OcrOptions, read_pages, render_page, scan_needs_ocr, scanned_pages
+from .ocr import MAX_DPI, MIN_DPI, OcrOptions, read_pages, render_page, scan_needs_ocr, scanned_pages
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,11 @@ def _ocr_scans(path: Path, pages: list[str], failed: list[int], garbage: list[in
                     "warnings": [f"{len(scans)} scanned page{'s' if len(scans) > 1 else ''} not read "
                                  f"({why})"] if many else []}
         assert ocr is not None
-        run = read_pages(((i, lambda i=i: render_page(pdf, i, ocr.dpi)) for i in scans), len(scans), ocr, on_ocr)
+        def page(i: int):
+            dpi = scans[i]
+            return render_page(pdf, i, min(MAX_DPI, max(MIN_DPI, dpi)) if dpi else ocr.dpi)
+
+        run = read_pages(((i, lambda i=i: page(i)) for i in sorted(scans)), len(scans), ocr, on_ocr)
     finally:
         pdf.close()
     warnings = [f"OCR failed on page {i + 1}: {why}" for i, why in sorted(run.failed.items())]
