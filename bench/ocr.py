@@ -45,7 +45,7 @@ def _scans():
     return module
 
 
-SECTION_PAGE = REPO / "tools" / "sample_source" / "miljostrategi" / "2017-03-09-skovde" / \
+SECTION_PAGE = REPO / "tools" / "sample_source" / "miljostrategi" / "2015-11-19-boras" / \
     "protokoll-arbetsutskott-skannat.pdf.src"
 
 

@@ -22,7 +22,7 @@ NOT_A_MEETING = "ovrigt"
 MEETING_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(-[a-z0-9-]+)?$")
 DOC_SUFFIXES = {".docx", ".pptx", ".pdf", ".txt", ".md", ".jpg"}
 # Pictures of pages with no text layer: the demo of OCR (tools/scans.py makes them).
-SCANS = {"miljostrategi/2017-03-09-skovde/protokoll-arbetsutskott-skannat.pdf",
+SCANS = {"miljostrategi/2015-11-19-boras/protokoll-arbetsutskott-skannat.pdf",
          "rattvis-handel/2015-10-08-goteborg/minnesanteckningar-justerad-sida.jpg"}
 AAO = re.compile(r"[åäöÅÄÖ]")
 
