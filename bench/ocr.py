@@ -13,9 +13,9 @@ scanner or a careless one would (tools/scans.py): `clean` (300 dpi), `200dpi`, `
 - direct: `tesseract page.png - -l swe` on the same pixels (OMP_THREAD_LIMIT=1, as ours).
 
 CER is the edit distance over the reference's length, whitespace runs as one space;
-`§ items` counts the reference's "§ N" found as written.  Seconds are wall-clock per
-page on this machine as it is (other work running makes them longer; compare the two
-columns, which ran side by side).
+`§ items` counts the reference's "§ N" found as written.  Seconds per page are CPU
+(this process and Tesseract: what other work on the machine changes least) and
+wall-clock, for the two columns side by side.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ import importlib.util
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -89,23 +90,29 @@ def spoil(scans, page, variant: str):
     raise ValueError(variant)
 
 
-def direct(image, dpi: int, folder: Path) -> tuple[str, float]:
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (Tesseract): what the load does not change."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def direct(image, dpi: int, folder: Path) -> tuple[str, float, float]:
     src = folder / "page.png"
     image.save(src)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _cpu()
     done = subprocess.run(["tesseract", str(src), "-", "-l", "swe", "--dpi", str(dpi)], capture_output=True, env=env)
-    return done.stdout.decode("utf-8", "replace"), time.monotonic() - started
+    return done.stdout.decode("utf-8", "replace"), time.monotonic() - started, _cpu() - cpu
 
 
-def ours(scans, image, dpi: int, folder: Path) -> tuple[str, float]:
+def ours(scans, image, dpi: int, folder: Path) -> tuple[str, float, float]:
     from indexer.extract import OcrOptions, extract
 
     path = folder / "scan.pdf"
     path.write_bytes(scans.images_pdf([image], dpi=dpi))
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _cpu()
     result = extract(path, ocr=OcrOptions())
-    return result.pages[0], time.monotonic() - started
+    return result.pages[0], time.monotonic() - started, _cpu() - cpu
 
 
 def items_found(reference: str, text: str) -> tuple[int, int]:
@@ -129,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     scans = _scans()
     variants = [v for v in args.variants.split(",") if v]
     rows: dict[str, dict[str, list]] = {v: {"ours": [], "direct": [], "t_ours": [], "t_direct": [], "items_ours": [],
-                                            "items_direct": []} for v in variants}
+                                            "items_direct": [], "c_ours": [], "c_direct": []} for v in variants}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name, pdf, reference in reference_pages(scans, args.docs):
@@ -137,17 +144,19 @@ def main(argv: list[str] | None = None) -> int:
             page = scans.rasterize(pdf, dpi=300)[0]
             for v in variants:
                 image, dpi = spoil(scans, page, v)
-                text_d, t_d = direct(image, dpi, folder)
-                text_o, t_o = ours(scans, image, dpi, folder)
+                text_d, t_d, c_d = direct(image, dpi, folder)
+                text_o, t_o, c_o = ours(scans, image, dpi, folder)
                 r = rows[v]
                 r["direct"].append(scans.cer(reference, unicodedata.normalize("NFC", text_d)))
                 r["ours"].append(scans.cer(reference, text_o))
                 r["t_direct"].append(t_d)
                 r["t_ours"].append(t_o)
+                r["c_direct"].append(c_d)
+                r["c_ours"].append(c_o)
                 r["items_direct"].append(items_found(reference, text_d))
                 r["items_ours"].append(items_found(reference, text_o))
                 print(f"  {name} {v}: CER ours {r['ours'][-1]:.3f} direct {r['direct'][-1]:.3f}, "
-                      f"{t_o:.1f} s / {t_d:.1f} s", file=sys.stderr)
+                      f"{t_o:.1f} s / {t_d:.1f} s wall, {c_o:.1f} s / {c_d:.1f} s CPU", file=sys.stderr)
 
     def mean(xs):
         return sum(xs) / len(xs) if xs else 0.0
@@ -158,17 +167,19 @@ def main(argv: list[str] | None = None) -> int:
         found_d = sum(a for a, _ in r["items_direct"]), sum(b for _, b in r["items_direct"])
         summary[v] = {"pages": len(r["ours"]), "cer_ours": mean(r["ours"]), "cer_direct": mean(r["direct"]),
                       "s_ours": mean(r["t_ours"]), "s_direct": mean(r["t_direct"]),
+                      "cpu_ours": mean(r["c_ours"]), "cpu_direct": mean(r["c_direct"]),
                       "items_ours": found_o, "items_direct": found_d}
     if args.json:
         json.dump(summary, sys.stdout, indent=2)
         print()
         return 0
-    print("| page | n | CER ours | CER tesseract | § items ours | § items tesseract | s/page ours | s/page tesseract |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| page | n | CER ours | CER tesseract | § items ours | § items tesseract | CPU s/page ours | CPU s/page "
+          "tesseract | wall s/page ours | wall s/page tesseract |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for v, s in summary.items():
         print(f"| {v} | {s['pages']} | {s['cer_ours']:.1%} | {s['cer_direct']:.1%} | "
               f"{s['items_ours'][0]}/{s['items_ours'][1]} | {s['items_direct'][0]}/{s['items_direct'][1]} | "
-              f"{s['s_ours']:.1f} | {s['s_direct']:.1f} |")
+              f"{s['cpu_ours']:.1f} | {s['cpu_direct']:.1f} | {s['s_ours']:.1f} | {s['s_direct']:.1f} |")
     return 0
 
 

@@ -7,7 +7,6 @@ tests and the "without Tesseract" behaviour run everywhere.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import struct
 import time
@@ -22,20 +21,14 @@ from indexer.extract import EXTRACTOR_VERSION, OcrOptions, PoolLimits, extract, 
 from indexer.extract.ocr import skew_angle
 from indexer.index import TextCache, load_state
 from indexer.lang import clean_ocr_text
+from bench_modules import load_tool
 from tiny import TODAY
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_SCAN = REPO.parent / "shared" / "corpus" / "minutes" / "lithekod" / "2016-05-23-stormote-scanned.pdf"
 
 
-def _scans():
-    spec = importlib.util.spec_from_file_location("scans", REPO / "tools" / "scans.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-scans = _scans()
+scans = load_tool("scans")
 WHY_NOT = ocr_unavailable()
 needs_ocr = pytest.mark.skipif(WHY_NOT is not None, reason=f"OCR cannot run here: {WHY_NOT}")
 
