@@ -332,3 +332,17 @@ def test_the_corpus_scan_becomes_searchable(tiny):
     assert [h.id for h in ix.search(SearchRequest(query="ansvarsfrihet")).hits] == [doc_id]
     doc = ix.document(doc_id)
     assert doc.date == date(2016, 5, 23) and doc.sources["date"] == "text"  # not the PDF's 2016-05-27
+
+
+def test_the_progress_bar_shows_ocr_pages():
+    import io
+
+    from indexer.cli.common import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    out = Terminal()
+    ProgressBar(out)(1, 4, "OCR 3/40 naturvard/2017-03-14 skovde/ett långt filnamn på ett skannat protokoll.pdf")
+    assert "1/4 OCR 3/40 " in out.getvalue() and out.getvalue().rstrip().endswith("skannat protokoll.pdf")

@@ -83,7 +83,9 @@ class ProgressBar:
         width = 30
         filled = width * done // total
         # The label ends with the file's name; "OCR 3/40 name" while a scan's pages are read.
-        line = f"Reading  [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label[-50:]}"
+        parts = label.split(" ", 2) if label.startswith("OCR ") else []
+        shown = f"OCR {parts[1]} {parts[2][-40:]}" if len(parts) == 3 else label[-50:]
+        line = f"Reading  [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {shown}"
         self.stream.write("\r" + line.ljust(100)[:100])
         if done >= total:
             self.stream.write("\n")
