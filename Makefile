@@ -17,6 +17,7 @@ $(BIN)/python:
 
 run: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	scripts/ensure-tesseract
 	@test -d $(DEMO)/archive || { rm -rf $(DEMO)/archive.tmp && mkdir -p $(DEMO) && \
 		cp -R archive $(DEMO)/archive.tmp && mv $(DEMO)/archive.tmp $(DEMO)/archive && \
 		echo "The demo serves a copy of archive/ in $(DEMO)/archive (rm -rf $(DEMO) starts over)."; }
@@ -26,4 +27,5 @@ run: $(BIN)/python
 test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	scripts/ensure-chromium
+	scripts/ensure-tesseract
 	$(BIN)/python -m pytest

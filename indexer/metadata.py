@@ -151,8 +151,13 @@ def describe(
     today: date,
     status: str = "ok",
     size: int = 0,
+    file_day: date | None = None,
 ) -> tuple[Document, list[str]]:
-    """Combine everything known about one file into its Document, plus warnings to report."""
+    """Combine everything known about one file into its Document, plus warnings to report.
+
+    `file_day` is the day the file was written into the archive: a creation date in the
+    file's properties on that day is the scanner's or the upload's, so it is no date.
+    """
     filename = doc_id.rsplit("/", 1)[-1]
     sources: dict[str, str] = {}
     warnings: list[str] = []
@@ -175,7 +180,7 @@ def describe(
     elif (found := first_date_in_text(text, today)) is not None:
         day, sources["date"] = found, "text"
     elif extraction and extraction.created and MIN_PLAUSIBLE_YEAR <= extraction.created.year \
-            and extraction.created <= today:
+            and extraction.created <= today and extraction.created != file_day:
         day, sources["date"] = extraction.created, "properties"
     else:
         day = None
@@ -202,6 +207,8 @@ def describe(
         page_count=len(extraction.pages) if extraction else 0, sources=sources,
         items=minutes.items, attendees=minutes.attendees, absent=minutes.absent,
         municipalities=document_municipalities(title, text, meeting, minutes),
+        ocr_pages=extraction.ocr_pages if extraction else (),
+        ocr_confidence=extraction.ocr_confidence if extraction else None,
     )
     return doc, warnings
 

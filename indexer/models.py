@@ -23,16 +23,23 @@ READ_PROBLEM_LABELS = {
     "too much memory": "filen krävde för mycket minne för att läsas",
     "timeout": "det tog för lång tid att läsa filen",
     "empty": "filen innehåller ingen text (den kan vara inskannad)",
+    "unreadable scan": "filen är en inskannad bild eller ett foto, och ingen text kunde läsas ur den",
 }
 SORTS = ("relevance", "newest", "oldest")
-FACETS = ("group", "type", "year", "theme", "municipality")
+FACETS = ("group", "type", "year", "theme", "municipality", "text")
+# The "text" facet: how a document's text was had. Only OCR'd documents carry a value.
+TEXT_OCR = "ocr"
+TEXT_LABELS = {TEXT_OCR: "Maskinläst (OCR)"}
 
 # What became of a file, stored with its document and in the index's state.  "partial":
 # indexed, but some pages or slides could not be read; every other status but "ok"
 # means the text could not be read and the document is findable by name and metadata.
-STATUSES = ("ok", "partial", "empty", "encrypted", "corrupt", "timeout", "too large",
+STATUSES = ("ok", "partial", "unreadable scan", "empty", "encrypted", "corrupt", "timeout", "too large",
             "unsupported format", "too much memory")
-READ_STATUSES = frozenset({"ok", "partial"})
+# "unreadable scan": the file opened, but it is pictures of pages and no text came out of
+# them (OCR off, not installed, or it found none); findable by name and metadata only.
+UNREADABLE_SCAN = "unreadable scan"
+READ_STATUSES = frozenset({"ok", "partial", UNREADABLE_SCAN})  # the file itself could be opened and read
 # Why a file's text could not be read, as the extractors say it.
 TIMEOUT = "timeout"
 TOO_MUCH_MEMORY = "too much memory"
@@ -134,6 +141,11 @@ class Extraction:
     # when the format keeps no such structure.  `pages` stays plain: it is what is searched.
     layout: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # a presentation's speaker notes, one per slide ("" for none)
+    ocr_pages: tuple[int, ...] = ()  # 1-based pages (or images) whose text is Tesseract's
+    ocr_confidence: float | None = None  # Tesseract's mean word confidence over them, 0-100
+    # Scanned pages were left unread because OCR was off or not installed: such a reading is
+    # not cached, and is read again once OCR can run.
+    ocr_pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,6 +184,12 @@ class Document:
     attendees: tuple[Person, ...] = ()
     absent: tuple[Person, ...] = ()
     municipalities: tuple[str, ...] = ()  # canonical names from the closed list ("Lerum", "Västra Götaland")
+    ocr_pages: tuple[int, ...] = ()  # 1-based pages whose text was read by OCR
+    ocr_confidence: float | None = None  # Tesseract's mean word confidence, 0-100
+
+    @property
+    def ocr(self) -> bool:
+        return bool(self.ocr_pages)
 
     @property
     def filename(self) -> str:
@@ -190,6 +208,7 @@ class SearchRequest:
     themes: tuple[str, ...] = ()
     years: tuple[str, ...] = ()
     municipalities: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()  # "ocr": only documents whose text was read by OCR
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
@@ -317,6 +336,8 @@ class IndexReport:
     failed: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rebuilt_because: str | None = None
+    notices: list[str] = field(default_factory=list)  # about the run, not a file: "OCR is not available ..."
+    ocr_pages: int = 0  # pages read by OCR in this run
 
     def to_json(self) -> dict:
         return {
@@ -327,4 +348,6 @@ class IndexReport:
             "unchanged": self.unchanged,
             "failed": [{"id": p.id, "reason": p.reason} for p in self.failed],
             "warnings": [{"id": p.id, "reason": p.reason} for p in self.warnings],
+            "notices": list(self.notices),
+            "ocr_pages": self.ocr_pages,
         }

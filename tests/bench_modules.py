@@ -15,3 +15,12 @@ def load_bench(name: str):
     sys.modules[spec.name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
+
+
+def load_tool(name: str):
+    """tools/<name>.py as the module `tool_<name>` (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"tool_{name}", BENCH.parent / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -74,7 +74,7 @@ def test_search_json_matches_design(arch, capsys):
     assert hit["meeting"] == "naturvard/2023-10-10-lerum"
     assert hit["id"] == "naturvard/2023-10-10-lerum/minnesanteckningar.docx" and hit["date"] == "2023-10-10"
     assert "<mark>Parkslide</mark>" in hit["snippet"]
-    assert set(data["facets"]) == {"group", "type", "year", "theme", "municipality"}
+    assert set(data["facets"]) == {"group", "type", "year", "theme", "municipality", "text"}
 
 
 def test_search_filters_sort_and_paging(arch, capsys):

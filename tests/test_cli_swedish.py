@@ -69,9 +69,10 @@ def test_index_and_problems_summaries_in_swedish(sample_copy, capsys, tmp_path):
     code, out, _ = run(capsys, "index", "--archive", archive, "--index", tmp_path / "ix")
     assert code == 0 and " nya, 0 ändrade, 0 flyttade, 0 borttagna, 0 oförändrade, 0 oläsbara" in out
     code, out, _ = run(capsys, "problems", "--archive", archive, "--index", tmp_path / "ix")
-    assert code == 0 and out.startswith("59 dokument i indexet: 0 kunde inte läsas, 0 lästes bara delvis.")
+    assert code == 0 and out.startswith("61 dokument i indexet: 0 kunde inte läsas, 0 inskannade filer utan läsbar text, "
+                                   "0 lästes bara delvis.")
     code, out, _ = run(capsys, "problems", "--json", "--archive", archive, "--index", tmp_path / "ix")
-    assert json.loads(out)["documents"] == 59
+    assert json.loads(out)["documents"] == 61
 
 
 def test_errors_and_usage_in_swedish(sample_copy, tmp_path, capsys):

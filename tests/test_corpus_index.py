@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from corpus_expect import CORPUS_EXPECT
-from indexer import STATUSES
+from indexer import READ_STATUSES, STATUSES
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -38,7 +38,12 @@ pytestmark = pytest.mark.skipif(not (CORPUS / "MANIFEST.tsv").is_file() or not F
 # Warnings a clean sample may carry: the manifest itself says some have no text
 # layer, and "no date" comes from this test's archive layout (no meeting folders).
 NO_TEXT_NOTES = ("no text", "no/very little text layer", "sparse text")
-TEXT_WARNINGS = {"no text", "no text (scanned?)"}
+# OCR is off here: these bounds are the parsers'. OCR of the 34 pages it would read here (21 of
+# them one PDF's garbage-text pages) took over 600 s on a loaded machine; tests/test_ocr.py reads
+# the corpus's scanned minutes.
+TEXT_WARNINGS = {"no text", "no text (scanned?)", "no text (scanned; OCR is turned off)"}
+# A picture of a page from which OCR read nothing: the manifest says it has no text layer.
+NO_TEXT_STATUSES = {"ok", "unreadable scan"}
 NO_DATE = "no date (set one in a sidecar)"
 
 DRIVER = textwrap.dedent("""
@@ -49,7 +54,7 @@ DRIVER = textwrap.dedent("""
 
     archive, index_dir = Path(sys.argv[1]), Path(sys.argv[2])
     started = time.monotonic()
-    report = update_index(IndexSettings(archive=archive, index_dir=index_dir, jobs=2))
+    report = update_index(IndexSettings(archive=archive, index_dir=index_dir, jobs=2, ocr=False))
     wall = time.monotonic() - started
     state = load_state(index_dir)
     print(json.dumps({
@@ -111,8 +116,8 @@ def test_every_file_is_indexed_or_listed_with_one_reason(corpus_run):
     report = corpus_run["report"]
     failed = {p["id"].removeprefix("korpus/"): p["reason"] for p in report["failed"]}
     assert len(failed) == len(report["failed"])  # one line per file
-    assert failed == {i: s for i, s in status.items() if s not in ("ok", "partial")}
-    assert report["added"] == sum(1 for s in status.values() if s in ("ok", "partial"))
+    assert failed == {i: s for i, s in status.items() if s not in READ_STATUSES}
+    assert report["added"] == sum(1 for s in status.values() if s in READ_STATUSES)
     assert "timeout" not in failed.values() and "too much memory" not in failed.values()
 
 
@@ -129,6 +134,7 @@ def test_clean_samples_are_indexed_without_warnings(corpus_run):
     assert clean
     for row in clean:
         rel = row["path"]
-        assert status[rel] == "ok", rel
-        allowed = {NO_DATE} | (TEXT_WARNINGS if any(n in row["note"] for n in NO_TEXT_NOTES) else set())
+        no_text = any(n in row["note"] for n in NO_TEXT_NOTES)
+        assert status[rel] in (NO_TEXT_STATUSES if no_text else {"ok"}), rel
+        allowed = {NO_DATE} | (TEXT_WARNINGS if no_text else set())
         assert set(warnings[rel]) <= allowed, (rel, warnings[rel])

@@ -507,7 +507,7 @@ def test_partial_and_limit_statuses_are_stored_and_listed(tiny, monkeypatch):
     tiny.write("naturvard/2024-03-05-boras/minne.pdf", pdf_bytes(["y"]))
 
     class FakePool:
-        def __init__(self, jobs, limits):
+        def __init__(self, jobs, limits, target=None):
             pass
 
         def __enter__(self):
@@ -516,7 +516,7 @@ def test_partial_and_limit_statuses_are_stored_and_listed(tiny, monkeypatch):
         def __exit__(self, *exc):
             pass
 
-        def run(self, paths):
+        def run(self, paths, on_ocr=None):
             for i, p in enumerate(paths):
                 if Path(p).name == "delvis.pdf":
                     yield i, Extraction("pdf", ("Sida ett om lupiner.", "", "Sida tre."),

@@ -126,7 +126,7 @@ def test_cli_search_by_municipality(tiny, capsys):
     assert "okänd kommun" in capsys.readouterr().err
     assert main(["search", "parkslide", *loc, "--municipality", "Alingsas"]) == 0
     out = capsys.readouterr().out
-    assert "1 document(s)" in out and "anteckningar.docx" in out
+    assert "1 dokument för" in out and "anteckningar.docx" in out
 
 
 def test_attendees_keep_their_organisation_from_pdf_and_docx_tables(sample_index):

@@ -537,10 +537,48 @@ def render_text(src: Source) -> bytes:
     return body.encode(src.meta.get("encoding", "utf-8"))
 
 
+# --------------------------------------------------------------------------- scans and photos
+
+
+def _scans():
+    """tools/scans.py, beside this script, however the script was started."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("sample_scans", Path(__file__).resolve().parent / "scans.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def render_scan(src: Source) -> bytes:
+    """`style = "scan"`: the PDF typeset as usual, printed and scanned at 200 dpi: pictures only."""
+    scans = _scans()
+    typed = render_pdf(Source(src.path, {**src.meta, "style": None}, src.pages, src.raw_body))
+    seed = int(src.meta.get("seed", 0))
+    pages = [scans.degrade(page, angle=0.6 if n % 2 == 0 else -0.4, speckle=0.0008, blur=0.5, jpeg=70,
+                           seed=seed + n) for n, page in enumerate(scans.rasterize(typed, dpi=200))]
+    return scans.images_pdf(pages, dpi=200, created=when(src.meta), title=None)
+
+
+def render_photo(src: Source) -> bytes:
+    """`.jpg`: the first page typeset, signed (`signatures` scribbles) and photographed with a phone."""
+    scans = _scans()
+    typed = render_pdf(Source(src.path, {**src.meta, "style": None}, src.pages, src.raw_body))
+    page = scans.rasterize(typed, dpi=200)[0]
+    seed = int(src.meta.get("seed", 0))
+    scans.sign(page, int(src.meta.get("signatures", 0)), seed=seed)
+    return scans.phone_photo(page, seed=seed, angle=1.8, taken=when(src.meta).replace(tzinfo=None))
+
+
+def render_pdf_or_scan(src: Source) -> bytes:
+    return render_scan(src) if src.meta.get("style") == "scan" else render_pdf(src)
+
+
 RENDERERS = {
     ".docx": render_docx,
     ".pptx": render_pptx,
-    ".pdf": render_pdf,
+    ".pdf": render_pdf_or_scan,
+    ".jpg": render_photo,
     ".txt": render_text,
     ".md": render_text,
 }

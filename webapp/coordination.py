@@ -16,6 +16,7 @@ from .archive import holder
 WARNING_LABELS = {
     "no text (scanned?)": "ingen text – skannad?",
     "no text": "ingen text",
+    "scanned: its text is read by OCR when it is saved": "inskannad – texten maskinläses (OCR) när filen sparas",
     "no date (set one in a sidecar)": "inget datum hittades – skriv in ett",
 }
 PROBLEM_LABELS = {
@@ -38,6 +39,14 @@ def warning_label(text: str) -> str:
         return "en del av filen kunde inte läsas"
     if text.startswith("garbage text"):
         return "delar av texten ser trasiga ut"
+    if text.startswith("no text (scanned; OCR found no text"):
+        return "inskannad – maskinläsningen (OCR) hittade ingen text"
+    if text.startswith("no text (scanned; OCR is turned off") or " not read (OCR is turned off" in text:
+        return "inskannad – maskinläsningen (OCR) är avstängd, så texten lästes inte"
+    if text.startswith("no text (scanned; OCR is not available") or " not read (OCR is not available" in text:
+        return "inskannad – maskinläsning (OCR) finns inte på servern, så texten lästes inte"
+    if text.startswith(("no text (scanned;", "OCR failed")):
+        return "inskannad – maskinläsningen (OCR) misslyckades"
     return text
 
 

@@ -15,7 +15,7 @@ MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "august
 TYPE_ORDER = ("agenda", "minutes", "presentation", "follow-up", "other")
 
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word", "pptx": "PowerPoint", "odt": "OpenDocument-text",
-                 "text": "Text"}
+                 "text": "Text", "jpeg": "JPEG-bild", "png": "PNG-bild", "tiff": "TIFF-bild"}
 
 # Document.sources values: who or what decided a value.
 SOURCE_LABELS = {

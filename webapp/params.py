@@ -11,14 +11,14 @@ from datetime import date
 from typing import Callable, Mapping
 from urllib.parse import urlencode
 
-from indexer import DOCUMENT_TYPES, SORTS, SearchRequest, SearchResult
+from indexer import DOCUMENT_TYPES, SORTS, TEXT_LABELS, SearchRequest, SearchResult
 
 PER_PAGE = 10
 MAX_PER_PAGE = 100
 SORT_LABELS = {"relevance": "relevans", "newest": "nyast", "oldest": "äldst"}
 # URL parameter -> SearchRequest field, for the multi-valued facet filters (as the CLI's).
-FACET_FIELDS = {"group": "groups", "type": "types", "year": "years", "theme": "themes"}
-FACET_TITLES = {"group": "Grupp", "type": "Typ", "year": "År", "theme": "Tema"}
+FACET_FIELDS = {"group": "groups", "type": "types", "year": "years", "theme": "themes", "text": "texts"}
+FACET_TITLES = {"group": "Grupp", "type": "Typ", "year": "År", "theme": "Tema", "text": "Text"}
 # Numbers in a URL are ASCII digits: str.isdigit() and \d also take "²", "١" and "２", which
 # int() crashes on ("²") or reads quietly ("١" is 1) and no indexed year is written in.
 _NUMBER = re.compile(r"[0-9]+")
@@ -130,6 +130,10 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
     for y in years:
         if not _YEAR.fullmatch(y):
             raise ParamError(f"”{y}” är inget årtal; skriv året med fyra siffror.")
+    texts = _many(args, "text")
+    for t in texts:
+        if t not in TEXT_LABELS:
+            raise ParamError(f"Okänt värde ”{t}” för text. Möjliga värden: {', '.join(TEXT_LABELS)}.")
     sort = _one(args, "sort") or "relevance"
     if sort not in SORTS:
         raise ParamError(f"Okänd sortering ”{sort}”. Möjliga värden: {', '.join(SORTS)}.")
@@ -143,6 +147,7 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
         types=types,
         themes=_many(args, "theme"),
         years=years,
+        texts=texts,
         date_from=date_from,
         date_to=date_to,
         sort=sort,

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 
-from indexer import READ_STATUSES, BadRequest, Export, SearchRequest, csv_chunks
+from indexer import READ_STATUSES, TEXT_LABELS, BadRequest, Export, SearchRequest, csv_chunks
 
 from . import feed as atom, formatting, params, reading
 from .alerts import alert_fields
@@ -26,6 +26,7 @@ MIMETYPES = {
     "txt": "text/plain",
     "md": "text/plain",
     "csv": "text/csv",
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "tif": "image/tiff", "tiff": "image/tiff",
 }
 
 
@@ -51,6 +52,8 @@ def _label(config):
             return group.name if group else value
         if facet == "type":
             return formatting.type_label(value)
+        if facet == "text":
+            return TEXT_LABELS.get(value, value)
         return value
     return label
 

@@ -98,11 +98,19 @@ def _doc_id(context: _Context, name: str) -> str:
     return f"{context.group}/{context.folder or 'ovrigt'}/{name}"
 
 
+OCR_WHEN_SAVED = "scanned: its text is read by OCR when it is saved"
+
+
 def _describe(context: _Context, name: str, extraction: Extraction | None, problem: str | None,
               size: int) -> tuple[Document, tuple[str, ...]]:
     doc, warns = describe(_doc_id(context, name), context.group, extraction, Sidecar(), context.meeting,
-                          context.themes, context.today, status="ok" if extraction else problem, size=size)
+                          context.themes, context.today, status="ok" if extraction else problem, size=size,
+                          file_day=context.today)  # saved today: a creation date of today is the upload's
     warnings = [*(extraction.warnings if extraction else ()), *warns]
+    if extraction and extraction.ocr_pending:
+        # Inspection reads without OCR (a 40-page scan would keep the form waiting for minutes):
+        # the index reads the scanned pages once the file is saved.
+        warnings = [OCR_WHEN_SAVED if "OCR is turned off" in w else w for w in warnings]
     return doc, tuple(dict.fromkeys(warnings))
 
 
@@ -168,7 +176,8 @@ def inspect_files(archive: Path, files: list[tuple[Path, str]], group: str, fold
         clash = folder is not None and taken(folder, name)
         if fmt is None:
             why = (f"could not be checked within the limits ({unchecked[i].reason})" if i in unchecked else
-                   "not a document the archive can read (PDF, Word, PowerPoint, OpenDocument text or plain text)")
+                   "not a document the archive can read (PDF, Word, PowerPoint, OpenDocument text, plain text "
+                   "or a JPEG, PNG or TIFF image)")
             out.append(Inspection(name=name, size=size, sha256=shas[i], format=None, refused=why,
                                   copies=copies, clash=clash))
             continue

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import ArkivError
-from ..models import DOCUMENT_TYPES, READ_STATUSES, SORTS, IndexReport, SearchRequest
+from ..models import DOCUMENT_TYPES, READ_STATUSES, SORTS, TEXT_LABELS, UNREADABLE_SCAN, IndexReport, SearchRequest
 from .alerts import add_alert_commands
 from .changes import add_change_commands
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Command, Parser, iso_date, location_args, \
@@ -26,10 +26,11 @@ def print_report(report: IndexReport, out=None) -> None:
     out = out or sys.stdout
     if report.rebuilt_because:
         print(f"Indexet byggdes om: {report.rebuilt_because}.", file=out)
+    ocr = f", {count(report.ocr_pages, 'sida', 'sidor')} lästa med OCR" if report.ocr_pages else ""
     print(f"{count(len(report.added), 'ny', 'nya')}, {count(len(report.updated), 'ändrad', 'ändrade')}, "
           f"{count(len(report.moved), 'flyttad', 'flyttade')}, {count(len(report.removed), 'borttagen', 'borttagna')}, "
           f"{number(report.unchanged)} oförändrade, {count(len(report.failed), 'oläsbar', 'oläsbara')}, "
-          f"{count(len(report.warnings), 'varning', 'varningar')}", file=out)
+          f"{count(len(report.warnings), 'varning', 'varningar')}{ocr}", file=out)
     for old, new in report.moved:
         print(f"  flyttad  {old} -> {new}", file=out)
     for title, listed, word in (("Kunde inte läsas", report.failed, status_word),
@@ -54,7 +55,8 @@ def _json(data) -> None:
 
 def cmd_index(args) -> int:
     archive, index_dir = locations(args)
-    report = run_index(archive, index_dir, rebuild=args.rebuild, jobs=args.jobs, quiet=args.json)
+    report = run_index(archive, index_dir, rebuild=args.rebuild, jobs=args.jobs, quiet=args.json,
+                       ocr=False if args.no_ocr else None)
     if args.json:
         _json(report.to_json())
     else:
@@ -78,10 +80,13 @@ def cmd_problems(args) -> int:
         return EXIT_OK
     total = len(load_state(index_dir))
     unread = [p for p in found if p.reason not in READ_STATUSES]
-    partial = [p for p in found if p.reason in READ_STATUSES]
+    scans = [p for p in found if p.reason == UNREADABLE_SCAN]
+    partial = [p for p in found if p.reason in READ_STATUSES and p.reason != UNREADABLE_SCAN]
     print(f"{count(total, 'dokument')} i indexet: {number(len(unread))} kunde inte läsas, "
+          f"{count(len(scans), 'inskannad fil', 'inskannade filer')} utan läsbar text, "
           f"{number(len(partial))} lästes bara delvis.")
     for title, group in (("Kunde inte läsas (hittas bara på namn och uppgifter)", unread),
+                         ("Inskannade filer vars text inte kunde läsas (hittas bara på namn och uppgifter)", scans),
                          ("Lästes bara delvis", partial)):
         if not group:
             continue
@@ -128,6 +133,7 @@ def cmd_search(args) -> int:
     archive, index_dir = locations(args)
     req = SearchRequest(query=args.query or "", groups=tuple(args.group), types=tuple(args.type),
                         themes=tuple(args.theme), years=tuple(args.year), municipalities=tuple(args.municipality),
+                        texts=tuple(args.text),
                         date_from=args.date_from,
                         date_to=args.date_to, sort=args.sort, page=args.page, per_page=args.limit,
                         exact=args.exact)
@@ -206,6 +212,9 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="bygg om indexet från början")
     p.add_argument("--jobs", type=positive, default=min(2, os.cpu_count() or 1),
                    help="filer som läses samtidigt (standard: %(default)s)")
+    p.add_argument("--no-ocr", action="store_true",
+                   help="lämna inskannade sidor och bilder olästa (också ARKIV_OCR=off); en senare körning "
+                        "med OCR läser dem")
     p.add_argument("--json", action="store_true", help="skriv sammanfattningen som JSON")
     p.set_defaults(func=cmd_index)
 
@@ -222,6 +231,8 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--municipality", action="append", default=[], metavar="KOMMUN",
                    help="en kommun eller region som dokumenten nämner (Lerum, Borås, boras, Region Skåne)")
     p.add_argument("--year", action="append", default=[], type=year, metavar="ÅR")
+    p.add_argument("--text", action="append", default=[], choices=sorted(TEXT_LABELS),
+                   help="ocr: bara dokument vars text lästes med OCR (inskannade, foton)")
     p.add_argument("--from", dest="date_from", type=iso_date, metavar="ÅÅÅÅ-MM-DD", help="från och med datum")
     p.add_argument("--to", dest="date_to", type=iso_date, metavar="ÅÅÅÅ-MM-DD", help="till och med datum")
     p.add_argument("--sort", choices=SORTS, default="relevance", help="ordning (standard: %(default)s)")

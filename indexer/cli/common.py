@@ -5,13 +5,14 @@ import argparse
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable
 
 from ..models import IndexReport
 from ..paths import resolve_archive, resolve_index
+from .words import notice_word
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 LOCATIONS = ("archive", "index")
@@ -114,22 +115,32 @@ class ProgressBar:
         if not self.enabled or total == 0:
             return
         now = time.monotonic()
-        if done < total and now - self.last < 0.1:
+        if done < total and now - self.last < 0.1 and not label.startswith("OCR "):
             return
         self.last = now
         width = 30
         filled = width * done // total
-        line = f"Läser  [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {label[-40:]}"
+        # The label ends with the file's name; "OCR 3/40 name" while a scan's pages are read.
+        parts = label.split(" ", 2) if label.startswith("OCR ") else []
+        shown = f"OCR {parts[1]} {parts[2][-40:]}" if len(parts) == 3 else label[-50:]
+        line = f"Läser  [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {shown}"
         self.stream.write("\r" + line.ljust(100)[:100])
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
 
 
-def run_index(archive: Path, index_dir: Path, *, rebuild=False, jobs=1, quiet=False) -> IndexReport:
+def run_index(archive: Path, index_dir: Path, *, rebuild=False, jobs=1, quiet=False,
+              ocr: bool | None = None) -> IndexReport:
+    """Update the index with a progress bar; `ocr=False` leaves scans unread (None: $ARKIV_OCR says)."""
     from ..index import IndexSettings, update_index  # Whoosh and the extractors: only indexing needs them
 
     def waiting():
         print("Väntar på indexets lås (ett annat program skriver i indexet)…", file=sys.stderr)
-    return update_index(IndexSettings(archive=archive, index_dir=index_dir, jobs=jobs, rebuild=rebuild),
-                        progress=None if quiet else ProgressBar(), on_wait=waiting)
+    settings = IndexSettings(archive=archive, index_dir=index_dir, jobs=jobs, rebuild=rebuild)
+    if ocr is not None:
+        settings = replace(settings, ocr=ocr and settings.ocr)
+    report = update_index(settings, progress=None if quiet else ProgressBar(), on_wait=waiting)
+    for notice in report.notices:  # once a run, whatever the output format
+        print(f"arkiv: varning: {notice_word(notice)}", file=sys.stderr)
+    return report

@@ -6,6 +6,7 @@ values are DESIGN.md's contract, in English).
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from ..models import READ_PROBLEM_LABELS, TYPE_LABELS
@@ -60,7 +61,36 @@ def warning_word(reason: str) -> str:
         return "en del av filen kunde inte läsas" + reason[len("partial"):]
     if reason.startswith("garbage text"):
         return "delar av texten ser trasiga ut"
+    if reason.startswith("no text (scanned; ") and reason.endswith(")"):
+        return f"ingen text (inskannad; {ocr_word(reason[len('no text (scanned; '):-1])})"
+    if m := re.fullmatch(r"(\d+) scanned pages? not read \((.*)\)", reason):
+        pages = count(int(m[1]), "inskannad sida", "inskannade sidor")
+        return f"{pages} lästes inte ({ocr_word(m[2])})"
+    if m := re.fullmatch(r"OCR failed on page (\d+): (.*)", reason, re.S):
+        return f"OCR misslyckades på sida {m[1]}: {m[2]}"
     return reason
+
+
+# Why OCR did not read a scan, as the indexer says it -> Swedish; what follows ": " is the tool's own words.
+OCR_WORDS = {"OCR is turned off": "OCR är avstängd", "OCR found no text": "OCR hittade ingen text",
+             "OCR is not available": "OCR kan inte köras här"}
+
+
+def ocr_word(why: str) -> str:
+    head, sep, rest = why.partition(": ")
+    return OCR_WORDS.get(head, head) + sep + rest
+
+
+def notice_word(notice: str) -> str:
+    """An indexing run's notice (IndexReport.notices) in Swedish."""
+    m = re.fullmatch(r"(OCR is turned off|OCR is not available \((.*)\)): (\d+) files? with scanned pages "
+                     r"indexed without their text(; they are read once OCR can run)?", notice, re.S)
+    if not m:
+        return notice
+    files = count(int(m[3]), "fil", "filer")
+    why = OCR_WORDS["OCR is turned off"] if m[2] is None else f"{OCR_WORDS['OCR is not available']} ({m[2]})"
+    later = "; de läses när OCR kan köras" if m[4] else ""
+    return f"{why}: {files} med inskannade sidor indexerades utan sin text{later}"
 
 
 def page_word(doc_id: str, page: int | None) -> str:

@@ -12,9 +12,12 @@ from .normalize import clean_line, count_letters, normalize_markup, normalize_te
 
 MAX_HEADING = 150
 EARLIEST = date(1990, 1, 1)
-NO_TEXT_PDF = "no text (scanned?)"
+NO_TEXT_PDF = "no text (scanned?)"  # few letters, and no page is a picture to read either
+NO_TEXT_OCR = "no text (scanned; OCR found no text)"  # pictures of pages, read, nothing found
 NO_TEXT = "no text"
 MIN_LETTERS = 20
+# Formats whose text may be only in pictures of pages: few letters means a scan.
+SCAN_FORMATS = frozenset({"pdf", "jpeg", "png", "tiff"})
 
 # Creation dates the generators' built-in templates carry: a file made from them
 # says nothing about when it was written.  Compared as naive UTC.
@@ -65,12 +68,15 @@ def heading_text(text: str | None) -> str | None:
 
 def build(fmt: str, raw_pages: Iterable[str], *, title: object = None,
           heading: str | None = None, created: object = None,
-          warnings: Iterable[str] = (), heading_fallback: bool = True,
-          layout: Iterable[str] = (), notes: Iterable[str] = ()) -> Extraction:
+          warnings: Iterable[str] = (), heading_fallback: bool = True, no_text: str = NO_TEXT_PDF,
+          layout: Iterable[str] = (), notes: Iterable[str] = (),
+          ocr_pages: Iterable[int] = (), ocr_confidence: float | None = None,
+          ocr_pending: bool = False) -> Extraction:
     """Normalise the pages and assemble the Extraction with the common warnings.
 
     `layout` is already Markdown made of normalised text (see markdown_line), so it is
     only cleaned of control characters here: its indentation and blank lines are syntax.
+    `no_text` is the warning a scan format with (almost) no letters gets.
     """
     pages = tuple(normalize_text(p or "") for p in raw_pages)
     if not pages:
@@ -80,9 +86,9 @@ def build(fmt: str, raw_pages: Iterable[str], *, title: object = None,
     if not any(w.startswith("garbage text") for w in warns):
         # A PDF with a handful of letters is a scan with a stamp or page numbers; a
         # Word file with one short line is just short.
-        if fmt == "pdf" and letters < MIN_LETTERS:
-            warns.append(NO_TEXT_PDF)
-        elif fmt != "pdf" and letters == 0:
+        if fmt in SCAN_FORMATS and letters < MIN_LETTERS:
+            warns.append(no_text)
+        elif fmt not in SCAN_FORMATS and letters == 0:
             warns.append(NO_TEXT)
     head = heading_text(heading)
     if head is None and heading_fallback:
@@ -96,6 +102,9 @@ def build(fmt: str, raw_pages: Iterable[str], *, title: object = None,
         warnings=tuple(dict.fromkeys(warns)),
         layout=tuple(normalize_markup(p or "") for p in layout),
         notes=tuple(normalize_text(n or "") for n in notes),
+        ocr_pages=tuple(ocr_pages),
+        ocr_confidence=None if ocr_confidence is None else round(ocr_confidence, 1),
+        ocr_pending=ocr_pending,
     )
 
 

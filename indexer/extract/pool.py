@@ -44,10 +44,13 @@ from typing import Callable, Iterator, Sequence
 
 from ..errors import ArkivError, ExtractionError
 from ..models import TIMEOUT, TOO_MUCH_MEMORY, Failure, Result
+from .ocr import OcrOptions
 from .read import DEFAULT_MAX_BYTES, extract
 
 # A target reads one file: target(path, max_bytes, on_pages) -> Result, or, when run() is
-# given a job for the file, target(path, max_bytes, on_pages, job).  It must be a
+# given a job for the file, target(path, max_bytes, on_pages, job).  `on_pages(n)` says the
+# page count; `on_pages.ocr(done, total)` says how far OCR is (each page OCR'd adds
+# `timeout_per_ocr_page` to the file's time limit).  It must be a
 # module-level function or a functools.partial of one (workers unpickle it by name); a
 # target may return any picklable object besides a Failure.
 Target = Callable[..., Result]
@@ -63,8 +66,8 @@ TASKS_PER_WORKER = 500  # then the worker is replaced: parsers leak, fragmentati
 # worker costs ~0.3 s of CPU to start, more than a small batch of files takes to read.
 RAMP_UP = 0.5
 PRELOAD = ("indexer.extract.pdf", "indexer.extract.docx", "indexer.extract.pptx",
-           "indexer.extract.odt", "indexer.extract.text", "charset_normalizer", "pypdf", "docx.package",
-           "pptx.package")
+           "indexer.extract.odt", "indexer.extract.text", "indexer.extract.image", "charset_normalizer", "pypdf",
+           "docx.package", "pptx.package", "pypdfium2", "PIL.Image")
 
 
 class WorkerStartError(ArkivError):
@@ -75,17 +78,20 @@ class WorkerStartError(ArkivError):
 class PoolLimits:
     timeout_base: float = 30.0  # seconds per file ...
     timeout_per_page: float = 0.5  # ... plus this per page or slide, once the count is known
+    # ... plus this per page to OCR, once the worker says how many: Tesseract takes ~2 s of CPU
+    # a page at 300 dpi, and a page read turned (orientation detection) three times that.
+    timeout_per_ocr_page: float = 30.0
     memory_limit: int | None = 2 * GiB  # address space per worker; None: no limit
     max_bytes: int = DEFAULT_MAX_BYTES  # larger files are refused as "too large" unread
 
-    def timeout(self, pages: int | None) -> float:
-        return self.timeout_base + self.timeout_per_page * (pages or 0)
+    def timeout(self, pages: int | None, ocr_pages: int = 0) -> float:
+        return self.timeout_base + self.timeout_per_page * (pages or 0) + self.timeout_per_ocr_page * ocr_pages
 
 
-def extract_file(path: str, max_bytes: int, on_pages: Callable[[int], None]) -> Result:
-    """The default target: extract() with every failure turned into a Failure."""
+def extract_file(path: str, max_bytes: int, on_pages: Callable[[int], None], ocr: OcrOptions | None = None) -> Result:
+    """The default target: extract() with every failure turned into a Failure; OCR with `ocr`."""
     try:
-        return extract(Path(path), max_bytes, on_pages=on_pages)
+        return extract(Path(path), max_bytes, on_pages=on_pages, ocr=ocr, on_ocr=getattr(on_pages, "ocr", None))
     except ExtractionError as e:
         return Failure(e.reason, e.detail)
     except MemoryError:
@@ -144,6 +150,19 @@ _BOOT = ("import sys\n"
          "worker_main(conn, int(sys.argv[2]))\n")
 
 
+class _Reporter:
+    """A target's `on_pages`: tells the parent the page count, and OCR's progress."""
+
+    def __init__(self, conn: Connection, task_id: int):
+        self.conn, self.task_id = conn, task_id
+
+    def __call__(self, n: int) -> None:
+        self.conn.send(("pages", self.task_id, int(n)))
+
+    def ocr(self, done: int, total: int) -> None:
+        self.conn.send(("ocr", self.task_id, int(done), int(total)))
+
+
 def worker_main(conn: Connection, parent: int) -> None:
     """A worker's life: limit itself, import the parsers, then read files until told to stop."""
     _die_with_parent(parent)
@@ -168,9 +187,7 @@ def worker_main(conn: Connection, parent: int) -> None:
         if task is None:
             return
         task_id, path, max_bytes, job = task
-
-        def on_pages(n: int, task_id=task_id) -> None:
-            conn.send(("pages", task_id, int(n)))
+        on_pages = _Reporter(conn, task_id)
 
         try:
             result = target(path, max_bytes, on_pages) if job is None else target(path, max_bytes, on_pages, job)
@@ -216,6 +233,7 @@ class _Worker:
         self.task: int | None = None
         self.task_started = 0.0
         self.pages: int | None = None
+        self.ocr_total = 0  # pages the file being read has to OCR
         self.done = 0
 
     def deadline(self, limits: PoolLimits) -> float:
@@ -223,7 +241,7 @@ class _Worker:
             return self.started + STARTUP_TIMEOUT
         if self.task is None:
             return float("inf")
-        return self.task_started + limits.timeout(self.pages)
+        return self.task_started + limits.timeout(self.pages, self.ocr_total)
 
     @property
     def pid(self) -> int:
@@ -356,14 +374,14 @@ class ExtractionPool:
                 except OSError:
                     pending.appendleft(i)  # it died idle: its end of file is read next
                     continue
-                w.task, w.task_started, w.pages = i, time.monotonic(), None
+                w.task, w.task_started, w.pages, w.ocr_total = i, time.monotonic(), None, 0
         starting = sum(1 for w in self.workers if not w.ready)
         while len(self.workers) < self.jobs and len(pending) > starting and \
                 (not self.workers or time.monotonic() >= self._ramp_at):
             self._start()
             starting += 1
 
-    def _read(self, w: _Worker) -> Iterator[tuple[int, Result]]:
+    def _read(self, w: _Worker, on_ocr: Callable[[int, int, int], None] | None) -> Iterator[tuple[int, Result]]:
         while w in self.workers and w.conn.poll():  # poll() is true at end of file too
             try:
                 msg = w.conn.recv()
@@ -376,6 +394,10 @@ class ExtractionPool:
                 self._startup_failures = 0
             elif kind == "pages" and msg[1] == w.task:
                 w.pages = msg[2]
+            elif kind == "ocr" and msg[1] == w.task:
+                w.ocr_total = msg[3]
+                if on_ocr:
+                    on_ocr(w.task, msg[2], msg[3])
             elif kind == "done" and msg[1] == w.task:
                 task, result = w.task, msg[2]
                 w.task = None
@@ -396,14 +418,16 @@ class ExtractionPool:
             return
         self.replaced += 1
         seconds = time.monotonic() - w.task_started
-        limit = self.limits.timeout(w.pages)
+        limit = self.limits.timeout(w.pages, w.ocr_total)
         yield w.task, Failure(TIMEOUT, f"reading took over {seconds:.{0 if limit >= 10 else 1}f} s and was "
                                        f"stopped (limit {limit:.{0 if limit >= 10 else 1}f} s)")
 
-    def run(self, paths: Sequence[str | os.PathLike[str]], jobs: Sequence | None = None) -> Iterator[tuple[int, Result]]:
+    def run(self, paths: Sequence[str | os.PathLike[str]], jobs: Sequence | None = None,
+            on_ocr: Callable[[int, int, int], None] | None = None) -> Iterator[tuple[int, Result]]:
         """Read every path; yield (position in `paths`, result) as each one finishes.
 
         With `jobs` (one picklable value per path), the target is given the path's job too.
+        `on_ocr(position, done, total)` is called as a file's pages are OCR'd.
         """
         pending = deque(range(len(paths)))
         self._ramp_at = time.monotonic() + RAMP_UP
@@ -417,7 +441,7 @@ class ExtractionPool:
             # A worker that dies closes its end: its connection reads as end of file.
             ready = wait([w.conn for w in self.workers], timeout=min(max(0.0, deadline - now), 1.0))
             for w in [w for w in self.workers if w.conn in ready]:
-                yield from self._read(w)
+                yield from self._read(w, on_ocr)
             now = time.monotonic()
             for w in [w for w in self.workers if now >= w.deadline(self.limits)]:
                 yield from self._overdue(w)

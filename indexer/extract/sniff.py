@@ -15,6 +15,10 @@ HEAD_BYTES = 8 * 1024
 PDF_MAGIC = b"%PDF-"
 PDF_HEADER_WINDOW = 1024  # Acrobat accepts junk before the header within the first KiB
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Pictures of pages (scans, phone photos), read by OCR.
+IMAGE_MAGICS = ((b"\xff\xd8\xff", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"II*\x00", "tiff"),
+                (b"MM\x00*", "tiff"))
+IMAGE_FORMATS = frozenset(fmt for _, fmt in IMAGE_MAGICS)
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE_ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
 
@@ -47,6 +51,7 @@ CLAIMED = {
     ".pptx": "pptx", ".pptm": "pptx", ".ppsx": "pptx", ".ppsm": "pptx", ".potx": "pptx",
     ".potm": "pptx",
     ".odt": "odt", ".ott": "odt",
+    ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff", ".tiff": "tiff",
 }
 ODT_MIMETYPES = ("application/vnd.oasis.opendocument.text",
                  "application/vnd.oasis.opendocument.text-template")
@@ -251,6 +256,10 @@ def detect(path: Path, max_bytes: int | None = None) -> Detected:
     if PDF_MAGIC in head[:PDF_HEADER_WINDOW]:
         return Detected("pdf")
 
+    for magic, fmt in IMAGE_MAGICS:
+        if head.startswith(magic):
+            return Detected(fmt)
+
     if head.startswith(OLE_MAGIC):
         if _scan_for(path, OLE_ENCRYPTION_MARK, size):
             return Detected(claimed if claimed != "text" else None, ExtractionError(
@@ -278,8 +287,9 @@ def detect(path: Path, max_bytes: int | None = None) -> Detected:
             return Detected(None, ExtractionError("unsupported format", what))
         return Detected(kind)
 
-    if claimed in ("pdf", "docx", "pptx", "odt"):
-        label = {"pdf": "PDF", "docx": "DOCX", "pptx": "PPTX", "odt": "ODT"}[claimed]
+    if claimed in ("pdf", "docx", "pptx", "odt", *IMAGE_FORMATS):
+        label = {"pdf": "PDF", "docx": "DOCX", "pptx": "PPTX", "odt": "ODT", "jpeg": "JPEG", "png": "PNG",
+                 "tiff": "TIFF"}[claimed]
         return Detected(claimed, ExtractionError("corrupt", f"file is not a real {label} ({_describe(head)})"))
 
     if claimed == "text" and looks_like_text(head):
@@ -288,7 +298,7 @@ def detect(path: Path, max_bytes: int | None = None) -> Detected:
 
 
 def sniff(path: str | os.PathLike[str]) -> str | None:
-    """"pdf", "docx", "pptx", "odt", "text", or None when nothing here can read the file.
+    """"pdf", "docx", "pptx", "odt", "text", "jpeg", "png", "tiff", or None when nothing here can read the file.
 
     Decided by content.  A file whose name claims a supported format but whose bytes
     are damaged or something else (a truncated .docx, HTML saved as .docx, an empty
@@ -304,11 +314,12 @@ def sniff(path: str | os.PathLike[str]) -> str | None:
 # The file name extension each content format is saved with when the name says otherwise.
 EXTENSIONS = {"pdf": (".pdf",), "docx": (".docx", ".docm", ".dotx", ".dotm"),
               "pptx": (".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm"), "odt": (".odt", ".ott"),
-              "text": (".txt", ".md", ".csv", ".text")}
+              "text": (".txt", ".md", ".csv", ".text"), "jpeg": (".jpg", ".jpeg"), "png": (".png",),
+              "tiff": (".tif", ".tiff")}
 
 
 def content_format(path: Path) -> str | None:
-    """The document format the bytes show (not the name): pdf, docx, pptx, odt, text, or None.
+    """The document format the bytes show (not the name): pdf, docx, pptx, odt, text, jpeg, png, tiff, or None.
 
     A file whose name claims a format its bytes do not have (an HTML page saved as
     .docx) is None: only contents the archive can tell apart are accepted.
@@ -325,7 +336,7 @@ def content_format(path: Path) -> str | None:
         # A new file is a PDF only when it starts as one: "%PDF-" somewhere in the first
         # KiB would make an HTML or SVG page a "PDF" served to browsers as one.
         return "pdf" if head.lstrip(b"\xef\xbb\xbf \t\r\n\x00").startswith(PDF_MAGIC) else None
-    if head.startswith(ZIP_MAGICS) or head.startswith(OLE_MAGIC):
+    if head.startswith(ZIP_MAGICS) or head.startswith(OLE_MAGIC) or found.format in IMAGE_FORMATS:
         return found.format
     if found.format == "text" and looks_like_text(head):
         return "text"

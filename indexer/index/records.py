@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from ..models import Action, AgendaItem, Document, Meeting, Person, Speaker
+from ..models import TEXT_OCR, Action, AgendaItem, Document, Meeting, Person, Speaker
 
 UNDATED_LAST_ASC = "~"  # sorts after any digit, so undated documents come last in "oldest"
 
@@ -16,6 +16,7 @@ def document_to_json(doc: Document) -> str:
         "date": doc.date.isoformat() if doc.date else None, "type": doc.type,
         "themes": list(doc.themes), "format": doc.format, "status": doc.status, "size": doc.size,
         "page_count": doc.page_count, "sources": doc.sources,
+        "ocr_pages": list(doc.ocr_pages), "ocr_confidence": doc.ocr_confidence,
         "meeting": None if m is None else {
             "folder": m.folder, "group": m.group, "date": m.date.isoformat() if m.date else None,
             "title": m.title, "place": m.place, "themes": list(m.themes),
@@ -48,7 +49,8 @@ def document_from_json(text: str, pages: tuple[str, ...] = ()) -> Document:
                     for n, t, p, dec, acts in d.get("items", ())),
         attendees=tuple(Person(n, o) for n, o in d.get("attendees", ())),
         absent=tuple(Person(n, o) for n, o in d.get("absent", ())),
-        municipalities=tuple(d.get("municipalities", ())))
+        municipalities=tuple(d.get("municipalities", ())),
+        ocr_pages=tuple(d.get("ocr_pages", ())), ocr_confidence=d.get("ocr_confidence"))
 
 
 def index_fields(doc: Document, sha256: str, pages: tuple[str, ...], names) -> dict:
@@ -69,6 +71,7 @@ def index_fields(doc: Document, sha256: str, pages: tuple[str, ...], names) -> d
         "date_old": day or UNDATED_LAST_ASC,
         "themes": ",".join(t.replace(",", " ") for t in doc.themes),
         "municipalities": ",".join(doc.municipalities),
+        "text": TEXT_OCR if doc.ocr else "",
         "title": doc.title,
         "content": text,
         "context": "\n".join(c for c in context if c),

@@ -9,7 +9,8 @@ from .analysis import compound_parts_analyzer, stock_analyzer, swedish_analyzer,
 # 5: the analysis filters moved to indexer.index.analysis, and Whoosh unpickles them
 # by import path; the rebuild reads the text cache, so no file is parsed again.
 # 6: municipalities as a facet field; agenda items, attendees and municipalities in the stored document.
-SCHEMA_VERSION = 6
+# 7: the "text" field (the facet of OCR'd documents).
+SCHEMA_VERSION = 7
 TITLE_BOOST = 3.0
 PARTS_BOOST = 0.5  # a compound part matches, but below the whole word (tuned on tests/relevance)
 CHAINS = ("swedish", "stock")
@@ -30,6 +31,7 @@ def build_schema(chain: str = "swedish") -> Schema:
         date_old=ID(sortable=True),
         themes=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         municipalities=KEYWORD(commas=True, lowercase=False, scorable=False),
+        text=ID(stored=True),  # "ocr" when the text was read by OCR, else empty
         title=TEXT(analyzer=text, stored=True, field_boost=TITLE_BOOST),
         content=TEXT(analyzer=text, phrase=True),
         # Themes, the meeting's title, place and speakers, the file name.

@@ -31,6 +31,8 @@ class FileState:
     status: str = "ok"  # see models.STATUSES
     detail: str = ""  # why, when the status is not "ok"
     warnings: list[str] = field(default_factory=list)  # what the last reading noticed
+    # Scanned pages were left unread (OCR off or not installed): read again once OCR can run.
+    ocr_pending: bool = False
 
 
 def file_sha256(path: Path) -> str:
@@ -82,14 +84,20 @@ class TextCache:
             created=date.fromisoformat(data["created"]) if data.get("created") else None,
             warnings=tuple(data.get("warnings", ())),
             layout=tuple(data.get("layout", ())), notes=tuple(data.get("notes", ())),
+            ocr_pages=tuple(data.get("ocr_pages", ())), ocr_confidence=data.get("ocr_confidence"),
         )
 
     def put(self, sha: str, result: Result) -> None:
+        """Keep `result` for these bytes; a reading with scanned pages left unread is not kept."""
         if isinstance(result, Extraction):
+            if result.ocr_pending:
+                # OCR was off or missing: OCR runs once it can, once per content, then never again.
+                return
             data = {"v": self.version, "format": result.format, "pages": list(result.pages),
                     "title": result.title, "heading": result.heading,
                     "created": result.created.isoformat() if result.created else None,
-                    "warnings": list(result.warnings)}
+                    "warnings": list(result.warnings), "ocr_pages": list(result.ocr_pages),
+                    "ocr_confidence": result.ocr_confidence}
             if result.layout:
                 data["layout"] = list(result.layout)
             if result.notes:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import threading
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -14,9 +16,10 @@ from whoosh.index import LockError
 from ..config import ARCHIVE_FILE, MEETING_FILE, Sidecar, bare_meeting, load_archive_config, \
     load_meeting, load_sidecar
 from ..errors import ConfigError, IndexLocked
-from ..extract import DEFAULT_MAX_BYTES, EXTRACTOR_VERSION, GiB, ExtractionPool, PoolLimits
+from ..extract import DEFAULT_MAX_BYTES, EXTRACTOR_VERSION, GiB, ExtractionPool, OcrOptions, PoolLimits, \
+    extract_file, ocr_unavailable
 from ..metadata import describe
-from ..models import LIMIT_REASONS, READ_STATUSES, ArchiveConfig, Document, Extraction, Failure, IndexReport, \
+from ..models import LIMIT_REASONS, READ_STATUSES, UNREADABLE_SCAN, ArchiveConfig, Document, Extraction, Failure, IndexReport, \
     Meeting, Problem, Result
 from ..scan import ScannedFile, scan_archive
 from . import folder
@@ -29,6 +32,14 @@ METADATA_VERSION = 2
 PARALLEL_WRITE_MIN = 2000  # below this, starting writer processes costs more than it saves
 
 Progress = Callable[[int, int, str], None]
+# Warnings that say a file is pictures of pages from which no text came (see extract._util).
+NO_TEXT_SCANNED = "no text (scanned;"
+OCR_OFF_VALUES = frozenset({"0", "off", "false", "no", "nej", "av"})
+
+
+def ocr_setting() -> bool:
+    """Whether OCR is on: $ARKIV_OCR (off, 0, false or no turns it off); on by default."""
+    return os.environ.get("ARKIV_OCR", "").strip().lower() not in OCR_OFF_VALUES
 
 
 @dataclass(frozen=True)
@@ -42,15 +53,23 @@ class IndexSettings:
     # count, address space per worker process, file size.
     timeout_base: float = 30.0
     timeout_per_page: float = 0.5
+    timeout_per_ocr_page: float = 30.0
     memory_limit: int | None = 2 * GiB
     max_bytes: int = DEFAULT_MAX_BYTES
     chain: str = "swedish"  # the analysis chain for a new index (see schema.CHAINS)
     today: date | None = None  # for tests; defaults to the real today
+    # Read scanned PDF pages and images with Tesseract (`arkiv index --no-ocr`, ARKIV_OCR=off).
+    ocr: bool = field(default_factory=ocr_setting)
 
 
 def pool_limits(settings: IndexSettings) -> PoolLimits:
     return PoolLimits(timeout_base=settings.timeout_base, timeout_per_page=settings.timeout_per_page,
-                      memory_limit=settings.memory_limit, max_bytes=settings.max_bytes)
+                      timeout_per_ocr_page=settings.timeout_per_ocr_page, memory_limit=settings.memory_limit,
+                      max_bytes=settings.max_bytes)
+
+
+def ocr_can_run(settings: IndexSettings) -> bool:
+    return settings.ocr and ocr_unavailable() is None
 
 
 def _run_extractions(paths: list[Path], settings: IndexSettings, progress: Progress | None,
@@ -64,8 +83,16 @@ def _run_extractions(paths: list[Path], settings: IndexSettings, progress: Progr
     total = len(paths)
     if not total:
         return
-    with ExtractionPool(min(settings.jobs, total), pool_limits(settings)) as pool:
-        for done, (i, result) in enumerate(pool.run(paths)):
+    finished = 0
+
+    def on_ocr(i: int, page: int, pages: int) -> None:
+        if progress:
+            progress(finished, total, f"OCR {min(page + 1, pages)}/{pages} {labels[i]}")
+
+    target = partial(extract_file, ocr=OcrOptions() if settings.ocr else None)
+    with ExtractionPool(min(settings.jobs, total), pool_limits(settings), target) as pool:
+        for done, (i, result) in enumerate(pool.run(paths, on_ocr=on_ocr)):
+            finished = done + 1
             if progress:
                 progress(done, total, labels[i])
             yield i, result
@@ -104,8 +131,13 @@ class _Describer:
         status = "ok" if extraction else result.reason
         if extraction and any(w.startswith("partial") for w in extraction.warnings):
             status = "partial"
+        if extraction and any(w.startswith(NO_TEXT_SCANNED) for w in extraction.warnings):
+            status = UNREADABLE_SCAN
+        # The day the file arrived here: a creation date in its properties that says the same
+        # is the scanner's or the upload's, not the document's.
+        arrived = datetime.fromtimestamp(f.mtime_ns / 1e9).date()
         doc, warnings = describe(f.id, f.group, extraction, sidecar, self.meeting(f.meeting_folder),
-                                 self.config.themes, self.today, status=status, size=f.size)
+                                 self.config.themes, self.today, status=status, size=f.size, file_day=arrived)
         # An unreadable file is reported as failed; more about it would be noise.
         warnings = [*extraction.warnings, *warnings] if extraction else []
         self.report.warnings.extend(Problem(f.id, w) for w in warnings)
@@ -147,12 +179,15 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
         ix = None if rebuild else folder.open_checked(index_dir)
         previous = load_state(index_dir)
 
-        changes = _what_changed(scan.files, previous, {} if rebuild else previous, describer, report)
+        ocr_now = ocr_can_run(settings)
+        changes = _what_changed(scan.files, previous, {} if rebuild else previous, describer, report, ocr_now)
         if rebuild and previous:
             # Files the last index knew are re-indexed, not new to the archive.
             report.updated += [i for i in report.added if i in previous]
             report.added = [i for i in report.added if i not in previous]
-        results = _extract(changes, TextCache(index_dir, EXTRACTOR_VERSION), settings, progress)
+        fresh: list[Result] = []
+        results = _extract(changes, TextCache(index_dir, EXTRACTOR_VERSION), settings, progress, fresh)
+        _ocr_notices(fresh, settings, report)
         if rebuild:
             new_dir = index_dir / (folder.WHOOSH_DIR + ".new")
             shutil.rmtree(new_dir, ignore_errors=True)
@@ -166,12 +201,30 @@ def update_index(settings: IndexSettings, progress: Progress | None = None,
     return report
 
 
+def _ocr_notices(results: Iterable[Result], settings: IndexSettings, report: IndexReport) -> None:
+    """Count the pages OCR read in this run; say once, for the run, that scans were left unread and why."""
+    pending = 0
+    for r in results:
+        if isinstance(r, Extraction):
+            report.ocr_pages += len(r.ocr_pages)
+            pending += r.ocr_pending
+    if not pending:
+        return
+    files = f"{pending} file{'s' if pending > 1 else ''} with scanned pages"
+    if not settings.ocr:
+        report.notices.append(f"OCR is turned off: {files} indexed without their text")
+    else:
+        report.notices.append(f"OCR is not available ({ocr_unavailable()}): {files} indexed without "
+                              "their text; they are read once OCR can run")
+
+
 def _what_changed(scanned: list[ScannedFile], previous: dict[str, FileState], known: dict[str, FileState],
-                  describer: _Describer, report: IndexReport) -> _Changes:
+                  describer: _Describer, report: IndexReport, ocr_now: bool = False) -> _Changes:
     """Step 1: what is on disk now, and which contents are new to the index.
 
     `previous` is the last run's state (its hashes spare re-reading unchanged files);
-    `known` is what the index being written holds: nothing, for a rebuild.
+    `known` is what the index being written holds: nothing, for a rebuild.  With
+    `ocr_now`, files whose scanned pages were left unread are read again.
     """
     changes = _Changes()
     current = changes.current
@@ -201,11 +254,11 @@ def _what_changed(scanned: list[ScannedFile], previous: dict[str, FileState], kn
             else:
                 report.added.append(i)
             changes.todo.append(i)
-        elif old.sha256 != st.sha256 or old.meta_sig != st.meta_sig:
+        elif old.sha256 != st.sha256 or old.meta_sig != st.meta_sig or (ocr_now and old.ocr_pending):
             report.updated.append(i)
             changes.todo.append(i)
         else:
-            st.status, st.detail, st.warnings = old.status, old.detail, old.warnings
+            st.status, st.detail, st.warnings, st.ocr_pending = old.status, old.detail, old.warnings, old.ocr_pending
             if old.status in READ_STATUSES:
                 report.unchanged += 1
             else:  # still unreadable: keep saying so until someone acts
@@ -216,8 +269,8 @@ def _what_changed(scanned: list[ScannedFile], previous: dict[str, FileState], kn
 
 
 def _extract(changes: _Changes, cache: TextCache, settings: IndexSettings,
-             progress: Progress | None) -> dict[str, Result]:
-    """Step 2: read what the text cache does not know yet."""
+             progress: Progress | None, fresh: list[Result] | None = None) -> dict[str, Result]:
+    """Step 2: read what the text cache does not know yet (those readings are added to `fresh`)."""
     results: dict[str, Result] = {}
     need = []
     for i in changes.todo:
@@ -228,6 +281,8 @@ def _extract(changes: _Changes, cache: TextCache, settings: IndexSettings,
             results[i] = cached
     for n, result in _run_extractions([changes.files[i].path for i in need], settings, progress, need):
         results[need[n]] = result
+        if fresh is not None:
+            fresh.append(result)
         if not (isinstance(result, Failure) and result.reason in LIMIT_REASONS):
             # A timeout or memory limit depends on the limits and the machine's load:
             # tried again by a --rebuild, or when the file changes.
@@ -259,8 +314,9 @@ def _write(ix, changes: _Changes, results: dict[str, Result], describer: _Descri
             doc, warnings = describer.describe(changes.files[i], result)
             st = changes.current[i]
             st.status, st.warnings = doc.status, warnings
+            st.ocr_pending = isinstance(result, Extraction) and result.ocr_pending
             st.detail = result.detail if isinstance(result, Failure) else \
-                next((w for w in warnings if w.startswith("partial")), "")
+                next((w for w in warnings if w.startswith(("partial", NO_TEXT_SCANNED))), "")
             if doc.status not in READ_STATUSES:
                 report.failed.append(Problem(i, doc.status))
             pages = result.pages if isinstance(result, Extraction) else ()

@@ -12,7 +12,8 @@ import numpy as np
 from ..models import FACETS, SearchRequest
 
 # facet -> the indexed field holding its values
-FIELDS = {"group": "group", "type": "type", "year": "year", "theme": "themes", "municipality": "municipalities"}
+FIELDS = {"group": "group", "type": "type", "year": "year", "theme": "themes", "municipality": "municipalities",
+          "text": "text"}
 MULTI = ("theme", "municipality")  # facets a document has many values of
 
 
@@ -25,7 +26,7 @@ class FacetTable:
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.values: dict[str, list[str]] = {}
         self.codes: dict[str, np.ndarray] = {}  # single-valued facets: docnum -> value code, -1 none
-        for facet in ("group", "type", "year"):
+        for facet in ("group", "type", "year", "text"):
             self.values[facet], self.codes[facet] = self._single(reader, FIELDS[facet], n)
         # Themes and municipalities are many per document: parallel arrays of (docnum, value code).
         self.multi_doc: dict[str, np.ndarray] = {}
@@ -73,7 +74,7 @@ class FacetTable:
             hi = req.date_to.toordinal() if req.date_to else date.max.toordinal()
             base &= (self.day >= lo) & (self.day <= hi)
         chosen = {"group": req.groups, "type": req.types, "year": req.years, "theme": req.themes,
-                  "municipality": req.municipalities}
+                  "municipality": req.municipalities, "text": req.texts}
         passes = {f: self._passes(f, chosen[f]) for f in FACETS}
         counts = {}
         for facet in FACETS:

@@ -27,8 +27,8 @@ from ..extract import EXTRACTOR_VERSION
 from ..index import NO_INDEX_YET, TextCache, schema_problem, stored_document, term_finder, whoosh_dir
 from ..lang import lemma, listed
 from ..paths import id_parts, unlinked_path
-from ..models import SORTS, AgendaItem, ArchiveConfig, DecisionList, Document, Hit, MeetingRecord, SearchRequest, \
-    SearchResult
+from ..models import SORTS, TEXT_LABELS, AgendaItem, ArchiveConfig, DecisionList, Document, Hit, MeetingRecord, \
+    SearchRequest, SearchResult
 from .expansion import expand
 from .facets import FacetTable
 from .fields import BadRequest, FieldValues
@@ -215,6 +215,9 @@ def check_request(req: SearchRequest) -> None:
     for y in req.years:
         if not re.fullmatch(r"[0-9]{4}", y):  # \d would let ２０２３ through
             raise BadRequest(f"year '{y}' is not a four-digit year")
+    for t in req.texts:
+        if t not in TEXT_LABELS:
+            raise BadRequest(f"text '{t}' is not one of {', '.join(TEXT_LABELS)}")
 
 
 class _Snapshot:

@@ -180,7 +180,7 @@ def test_facets_carry_presentation_state():
     req = SearchRequest(groups=("naturvard",), years=("1999",))
     names = {"naturvard": "Naturvårdsgruppen", "miljostrategi": "Miljöstrategigruppen"}
     facets = {f.name: f for f in params.facets(result, req, lambda f, v: names.get(v, v))}
-    assert [f for f in facets] == ["group", "type", "year", "theme"]
+    assert [f for f in facets] == ["group", "type", "year", "theme", "text"]
     group = facets["group"].values
     assert [(v.value, v.label, v.count, v.selected) for v in group] == [
         ("naturvard", "Naturvårdsgruppen", 2, True), ("miljostrategi", "Miljöstrategigruppen", 1, False)]
