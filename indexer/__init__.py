@@ -12,10 +12,10 @@ import importlib
 _EXPORTS = {
     ".changes": (
         "ACTIONS", "AddRequest", "CLASH_CHOICES", "Change", "Filed", "Filing", "ImportItem", "ImportPlan",
-        "Inspection", "MeetingDraft", "NewFile", "OTHER_FOLDER", "TrashItem", "UNSORTED_FOLDER", "add_files",
-        "carry_out", "cli_user", "edit_document", "empty_trash", "file_documents", "inspect_files",
-        "list_meetings", "move_document", "plan_import", "recent_changes", "record_change", "remove_document",
-        "restore", "safe_filename", "trash_item", "trashed",
+        "Inspection", "MeetingDraft", "MeetingFields", "NewFile", "OTHER_FOLDER", "TrashItem", "UNSORTED_FOLDER",
+        "add_files", "carry_out", "cli_user", "edit_document", "edit_meeting", "empty_trash", "file_documents",
+        "inspect_files", "list_meetings", "meeting_fields", "move_document", "plan_import", "recent_changes",
+        "record_change", "remove_document", "restore", "safe_filename", "trash_item", "trashed",
     ),
     ".config": ("Sidecar", "load_archive_config"),
     ".export": ("COLUMNS", "EXPORT_LIMIT", "Export", "csv_chunks", "document_link"),
