@@ -136,6 +136,10 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(e):
+        if request.blueprint != "upload":  # a form of text fields (Werkzeug's MAX_FORM_MEMORY_SIZE)
+            return _error(413, "Formuläret är för stort",
+                          "Det du skickade är för långt för att tas emot. Ingenting ändrades.",
+                          "Gå tillbaka och korta texten.")
         limit = app.config.get("MAX_CONTENT_LENGTH")
         size = f" Gränsen är {formatting.file_size(limit)} per uppladdning." if limit else ""
         return _error(413, "Filerna är för stora",

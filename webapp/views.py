@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, send_file, \
+    url_for
+from werkzeug.routing import BuildError
 
 from indexer import READ_STATUSES, BadRequest, Export, SearchRequest, csv_chunks
 
@@ -12,6 +14,8 @@ from . import feed as atom, formatting, params
 from .archive import checked_id, get_index
 from .headers import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY
 from .history import group_history, year_chart
+from .meetings import decisions_by_meeting, folder_date, folder_name, item_fragment, mark_items, meeting_json, \
+    meeting_page
 
 bp = Blueprint("web", __name__)
 
@@ -160,15 +164,102 @@ def export():
 
 
 # -- groups -----------------------------------------------------------------------------
+# The timeline shows the decisions of the group's newest meetings, at most this many in all;
+# the decisions page lists every one.
+TIMELINE_DECISIONS = 1000
+
+
+def _group_or_404(slug: str):
+    info = get_index().config.group(slug)
+    if info is None:
+        abort(404)
+    return info
+
+
 @bp.get("/groups/<slug>")
 def group(slug: str):
     index = get_index()
-    info = index.config.group(slug)
-    if info is None:
-        abort(404)
+    info = _group_or_404(slug)
     history = group_history(index.documents(group=slug))
+    decisions = index.decisions(group=slug, limit=TIMELINE_DECISIONS)
     return render_template("group.html", group=info, history=history, chart=year_chart(history.years),
-                           feed_url=feed_url(SearchRequest(groups=(slug,))))
+                           feed_url=feed_url(SearchRequest(groups=(slug,))),
+                           decisions=decisions_by_meeting(decisions.decisions), decision_total=decisions.total,
+                           folder_name=folder_name)
+
+
+def _decision_query(group: str | None = None) -> params.DecisionQuery:
+    try:
+        return params.decision_query(request.args, [g.slug for g in get_index().config.groups], group=group)
+    except params.ParamError as e:
+        abort(400, description=str(e))
+
+
+def _decisions(q: params.DecisionQuery):
+    try:
+        return get_index().decisions(group=q.group, query=q.query, date_from=q.date_from, date_to=q.date_to,
+                                     limit=q.per_page, offset=q.offset)
+    except BadRequest as e:
+        abort(400, description=f"Sökningen kunde inte göras: {e}.")
+
+
+@bp.get("/groups/<slug>/decisions")
+def decisions(slug: str):
+    info = _group_or_404(slug)
+    q = _decision_query(group=slug)
+    found = _decisions(q)
+    base = url_for("web.decisions", slug=slug)
+    last_page = min(max(1, -(-found.total // q.per_page)), params.MAX_DECISION_PAGE)
+    return render_template("decisions.html", group=info, q=q, found=found, last_page=last_page,
+                           pages=params.page_numbers(q.page, last_page),
+                           page_url=lambda n: params.decision_url(q, base, page=n),
+                           clear_url=base, fragment=item_fragment, folder_name=folder_name,
+                           first_number=q.offset + 1)
+
+
+@bp.get("/api/decisions")
+def api_decisions():
+    return jsonify(_decisions(_decision_query()).to_json())
+
+
+# -- meetings -----------------------------------------------------------------------------
+def _meeting_or_404(group: str, folder: str):
+    """The meeting's record; unknown groups and folders, and names that try to leave the archive, are 404."""
+    index = get_index()
+    where = checked_id(f"{group}/{folder}")
+    if index.config.group(group) is None or folder_date(folder) is None:
+        abort(404)
+    record = index.meeting(where)
+    if record is None:
+        abort(404)
+    return record
+
+
+def _zip_url(group: str, folder: str) -> str | None:
+    """The meeting's documents as one ZIP, when this app serves that (helper 16's meeting_zip)."""
+    endpoint = next((e for e in current_app.view_functions if e.rsplit(".", 1)[-1] == "meeting_zip"), None)
+    if endpoint is None:
+        return None
+    try:
+        return url_for(endpoint, group=group, folder=folder)
+    except BuildError:
+        return None
+
+
+@bp.get("/meetings/<group>/<folder>")
+def meeting(group: str, folder: str):
+    record = _meeting_or_404(group, folder)
+    info = get_index().config.group(group)
+    neighbours = {k: (f, folder_date(f)) if f else None for k, f in (("previous", record.previous),
+                                                                      ("next", record.next))}
+    return render_template("meeting.html", page=meeting_page(record), m=record.meeting, group=info,
+                           neighbours=neighbours, zip_url=_zip_url(group, folder), fragment=item_fragment,
+                           folder_name=folder_name)
+
+
+@bp.get("/api/meetings/<group>/<folder>")
+def api_meeting(group: str, folder: str):
+    return jsonify(meeting_json(_meeting_or_404(group, folder)))
 
 
 # -- documents and files --------------------------------------------------------------------
@@ -192,11 +283,12 @@ def document(doc_id: str):
         paras = []
         for p in formatting.paragraphs(text, doc.format):
             found = spans(p)
-            paras.append({"html": formatting.highlight(p, found), "matches": bool(found)})
+            paras.append({"html": formatting.highlight(p, found), "matches": bool(found), "text": p, "anchors": []})
         pages.append({"number": n, "matches": any(p["matches"] for p in paras), "paragraphs": paras})
     first = next((p for page in pages for p in page["paragraphs"] if p["matches"]), None)
     if first:
         first["id"] = "forsta-traffen"
+    mark_items(pages, doc.items)
     group_info = index.config.group(doc.group)
     return render_template(
         "document.html",
