@@ -94,7 +94,7 @@ def attendees_by_municipality(people: tuple[Person, ...]) -> tuple[AttendeeGroup
     """People under the municipality their organisation names, in Swedish order; the others last."""
     groups: dict[str | None, list[Person]] = {}
     for p in people:
-        found = find_municipalities(p.organisation) if p.organisation else ()
+        found = find_municipalities(p.organisation, field=True) if p.organisation else ()
         groups.setdefault(found[0] if found else None, []).append(p)
     named = sorted((k for k in groups if k is not None), key=sv_key)
     ordered = [*named, None] if None in groups else named

@@ -14,8 +14,8 @@ from . import feed as atom, formatting, params
 from .archive import checked_id, get_index
 from .headers import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY
 from .history import group_history, year_chart
-from .meetings import decisions_by_meeting, folder_date, folder_name, item_fragment, mark_items, meeting_json, \
-    meeting_page
+from .meetings import decisions_by_meeting, folder_date, folder_name, item_anchor, item_fragment, mark_items, \
+    meeting_json, meeting_page
 
 bp = Blueprint("web", __name__)
 
@@ -69,7 +69,10 @@ def search():
     base = url_for("web.search")
     label = _label(index.config)
     last_page = max(1, -(-result.total // result.per_page))
-    hits = [{"hit": h, "format": formatting.format_of_id(h.id), "group_name": label("group", h.group)}
+    hits = [{"hit": h, "format": formatting.format_of_id(h.id), "group_name": label("group", h.group),
+             "meeting_url": url_for("web.meeting", group=h.group, folder=folder_name(h.meeting)) if h.meeting else None,
+             "meeting_date": folder_date(h.meeting) if h.meeting else None,
+             "anchor": item_anchor(h.item[0]) if h.item else None}
             for h in result.hits]
     return render_template(
         "search.html",
@@ -164,9 +167,9 @@ def export():
 
 
 # -- groups -----------------------------------------------------------------------------
-# The timeline shows the decisions of the group's newest meetings, at most this many in all;
-# the decisions page lists every one.
-TIMELINE_DECISIONS = 1000
+# The timeline shows the decisions of the group's newest meetings, at most this many in all
+# (the most SearchIndex.decisions gives at once); the decisions page lists every one.
+TIMELINE_DECISIONS = 500
 
 
 def _group_or_404(slug: str):

@@ -115,9 +115,13 @@ def test_document_page_links_its_meeting(client):
     assert f'href="/meetings/{LERUM}"' in text(client.get(f"/documents/{SLIDES}"))
 
 
-def test_every_hit_links_its_meeting(client):
-    html = text(client.get("/?q=parkslide"))
-    assert f'href="/meetings/{LERUM}"' in html
+def test_every_hit_links_its_meeting_and_opens_at_its_item(client):
+    html = text(client.get("/?q=slåtterängar"))
+    assert f'href="/meetings/{BORAS}"' in html and "Mötet 4 maj 2023" in html
+    hit = client.get("/api/search?q=inventerar").get_json()["hits"][0]
+    assert hit["meeting"] == LERUM and hit["item"] == {"number": "3", "title": "Invasiva arter"}
+    html = text(client.get("/?q=inventerar"))
+    assert f'href="/documents/{MINUTES}?q=inventerar#punkt-3"' in html and "punkt 3 Invasiva arter" in html
     hits = client.get("/api/search?q=lista").get_json()["hits"]
     assert [h["meeting"] for h in hits] == [None]
 
