@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import ConfigError
+from .places import place_name
 from .models import DOCUMENT_TYPES, ArchiveConfig, Group, Meeting, Speaker, Theme
 
 ARCHIVE_FILE = "arkiv.toml"
@@ -105,7 +106,9 @@ def bare_meeting(folder: str) -> Meeting | None:
     if parsed is None:
         return None
     day, place_slug = parsed
-    return Meeting(folder=folder, group=group, date=day, place=place_slug.replace("-", " ").title())
+    # The folder writes "boras": the municipality list spells it "Borås"; anything else as the folder has it.
+    place = place_name(place_slug) or place_slug.replace("-", " ").title()
+    return Meeting(folder=folder, group=group, date=day, place=place)
 
 
 def load_meeting(root: Path, folder: str) -> Meeting | None:

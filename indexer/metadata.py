@@ -8,7 +8,10 @@ from pathlib import PurePosixPath
 
 from .config import Sidecar
 from .lang import MIN_PLAUSIBLE_YEAR, first_date_in_text, fold
+from .minutes import PAGED_FORMATS, MinutesParse, parse_minutes
 from .models import Document, Extraction, Meeting, Theme
+from .places import find_municipalities
+
 
 # Types by the words people use, matched with å/ä/ö folded to a/a/o as in file names.
 # "Agenda" alone is no type here: this network writes "Agenda 2030" everywhere.
@@ -190,9 +193,26 @@ def describe(
     else:
         doc_themes, sources["themes"] = infer_themes(themes, title, text), "text"
 
+    minutes = MinutesParse()
+    if extraction and kind == "minutes":
+        minutes = parse_minutes(extraction.pages, paged=extraction.format in PAGED_FORMATS)
     doc = Document(
         id=doc_id, group=group, title=title, date=day, type=kind, themes=tuple(doc_themes),
         format=extraction.format if extraction else "", meeting=meeting, status=status, size=size,
         page_count=len(extraction.pages) if extraction else 0, sources=sources,
+        items=minutes.items, attendees=minutes.attendees, absent=minutes.absent,
+        municipalities=document_municipalities(title, text, meeting, minutes),
     )
     return doc, warnings
+
+
+def document_municipalities(title: str, text: str, meeting: Meeting | None, minutes: MinutesParse) -> tuple[str, ...]:
+    """The municipalities and regions a document names: its attendees', its meeting's, its text's."""
+    found: dict[str, None] = {}
+    fields = [p.organisation for p in (*minutes.attendees, *minutes.absent)]
+    if meeting:
+        fields += [meeting.place, *(s.organisation for s in meeting.speakers)]
+    for value in fields:
+        found.update(dict.fromkeys(find_municipalities(value, field=True)))
+    found.update(dict.fromkeys(find_municipalities(title + "\n" + text)))
+    return tuple(found)

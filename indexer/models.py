@@ -14,7 +14,7 @@ TYPE_LABELS = {
     "other": "Övrigt",
 }
 SORTS = ("relevance", "newest", "oldest")
-FACETS = ("group", "type", "year", "theme")
+FACETS = ("group", "type", "year", "theme", "municipality")
 
 # What became of a file, stored with its document and in the index's state.  "partial":
 # indexed, but some pages or slides could not be read; every other status but "ok"
@@ -62,6 +62,38 @@ class ArchiveConfig:
 class Speaker:
     name: str
     organisation: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone on a minutes' attendance list, with the organisation or municipality beside the name."""
+
+    name: str
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    """An action point: what is to be done, and who is to do it when the minutes say."""
+
+    text: str
+    who: str = ""
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One item of a minutes document (`§ 12 Uppföljning av miljömål`, `4. Beslut`).
+
+    `page` is 1-based, only for formats with pages (PDF page, PPTX slide); `text` is
+    filled by SearchIndex.document() and meeting(), empty in listings.
+    """
+
+    number: str
+    title: str
+    page: int | None = None
+    text: str = ""
+    decision: str | None = None
+    actions: tuple[Action, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +150,11 @@ class Document:
     page_count: int = 0
     sources: dict[str, str] = field(default_factory=dict)  # field -> "sidecar", "folder", "text", ...
     pages: tuple[str, ...] = ()  # filled by Index.document(), empty in listings
+    # What its text says when it is minutes (best effort; empty when nothing is found).
+    items: tuple[AgendaItem, ...] = ()
+    attendees: tuple[Person, ...] = ()
+    absent: tuple[Person, ...] = ()
+    municipalities: tuple[str, ...] = ()  # canonical names from the closed list ("Lerum", "Västra Götaland")
 
     @property
     def filename(self) -> str:
@@ -135,6 +172,7 @@ class SearchRequest:
     types: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     years: tuple[str, ...] = ()
+    municipalities: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
@@ -154,6 +192,8 @@ class Hit:
     page: int | None  # 1-based page or slide where the query matches best
     score: float
     snippet: str  # HTML: the document text escaped, only <mark> added
+    item: tuple[str, str] | None = None  # (number, title) of the agenda item the best match lies in
+    meeting: str | None = None  # the meeting folder the document belongs to
 
     def to_json(self) -> dict:
         return {
@@ -163,7 +203,9 @@ class Hit:
             "date": self.date.isoformat() if self.date else None,
             "type": self.type,
             "themes": list(self.themes),
+            "meeting": self.meeting,
             "page": self.page,
+            "item": None if self.item is None else {"number": self.item[0], "title": self.item[1]},
             "score": round(self.score, 3),
             "snippet": self.snippet,
         }
@@ -198,6 +240,48 @@ class SearchResult:
         if self.partial:
             data["partial"] = True
         return data
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """A meeting with everything its documents say: items (with their document id), attendees, neighbours."""
+
+    meeting: Meeting
+    documents: tuple[Document, ...]
+    items: tuple[tuple[str, AgendaItem], ...]  # (document id, item), in document then item order
+    attendees: tuple[Person, ...]
+    municipalities: tuple[str, ...]
+    previous: str | None = None  # folder of the group's previous dated meeting
+    next: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    meeting: str  # the meeting's folder, e.g. "naturvard/2023-10-10-lerum"
+    date: date | None
+    item: tuple[str, str] | None  # (number, title)
+    text: str
+    document: str  # document id
+    page: int | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "meeting": self.meeting,
+            "date": self.date.isoformat() if self.date else None,
+            "item": None if self.item is None else {"number": self.item[0], "title": self.item[1]},
+            "text": self.text,
+            "document": self.document,
+            "page": self.page,
+        }
+
+
+@dataclass(frozen=True)
+class DecisionList:
+    total: int
+    decisions: tuple[Decision, ...]
+
+    def to_json(self) -> dict:
+        return {"total": self.total, "decisions": [d.to_json() for d in self.decisions]}
 
 
 @dataclass(frozen=True)

@@ -69,10 +69,12 @@ def test_search_json_matches_design(arch, capsys):
     assert code == 0
     assert list(data) == ["query", "total", "page", "per_page", "suggestion", "expanded", "hits", "facets"]
     hit = data["hits"][0]
-    assert list(hit) == ["id", "title", "group", "date", "type", "themes", "page", "score", "snippet"]
+    assert list(hit) == ["id", "title", "group", "date", "type", "themes", "meeting", "page", "item", "score",
+                         "snippet"]
+    assert hit["meeting"] == "naturvard/2023-10-10-lerum"
     assert hit["id"] == "naturvard/2023-10-10-lerum/minnesanteckningar.docx" and hit["date"] == "2023-10-10"
     assert "<mark>Parkslide</mark>" in hit["snippet"]
-    assert set(data["facets"]) == {"group", "type", "year", "theme"}
+    assert set(data["facets"]) == {"group", "type", "year", "theme", "municipality"}
 
 
 def test_search_filters_sort_and_paging(arch, capsys):

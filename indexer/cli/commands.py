@@ -105,7 +105,8 @@ def cmd_search(args) -> int:
 
     archive, index_dir = locations(args)
     req = SearchRequest(query=args.query or "", groups=tuple(args.group), types=tuple(args.type),
-                        themes=tuple(args.theme), years=tuple(args.year), date_from=args.date_from,
+                        themes=tuple(args.theme), years=tuple(args.year), municipalities=tuple(args.municipality),
+                        date_from=args.date_from,
                         date_to=args.date_to, sort=args.sort, page=args.page, per_page=args.limit,
                         exact=args.exact)
     index = SearchIndex(archive, index_dir)
@@ -140,6 +141,8 @@ def cmd_search(args) -> int:
         print(f"     {h.group} · {day} · {h.type}{where} · {h.id}")
         if h.themes:
             print(f"     themes: {', '.join(h.themes)}")
+        if h.item:
+            print(f"     item: {h.item[0]} {h.item[1]}".rstrip())
         if h.snippet:
             print(f"     {_plain(h.snippet, tty)}")
     for facet, values in result.facets.items():
@@ -186,6 +189,8 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p.add_argument("--type", action="append", default=[], metavar="T",
                    help=f"{', '.join(DOCUMENT_TYPES)}, or the Swedish label")
     p.add_argument("--theme", action="append", default=[], metavar="NAME")
+    p.add_argument("--municipality", action="append", default=[], metavar="NAME",
+                   help="a municipality or region named in the documents (Lerum, Borås, boras, Region Skåne)")
     p.add_argument("--year", action="append", default=[], type=year, metavar="Y")
     p.add_argument("--from", dest="date_from", type=iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", type=iso_date, metavar="YYYY-MM-DD")

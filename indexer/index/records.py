@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from ..models import Document, Meeting, Speaker
+from ..models import Action, AgendaItem, Document, Meeting, Person, Speaker
 
 UNDATED_LAST_ASC = "~"  # sorts after any digit, so undated documents come last in "oldest"
 
@@ -21,6 +21,11 @@ def document_to_json(doc: Document) -> str:
             "title": m.title, "place": m.place, "themes": list(m.themes),
             "speakers": [[s.name, s.organisation] for s in m.speakers],
         },
+        # Items without their text: it is parsed again from the cached pages when shown.
+        "items": [[i.number, i.title, i.page, i.decision, [[a.text, a.who] for a in i.actions]] for i in doc.items],
+        "attendees": [[p.name, p.organisation] for p in doc.attendees],
+        "absent": [[p.name, p.organisation] for p in doc.absent],
+        "municipalities": list(doc.municipalities),
     }
     return json.dumps(data, ensure_ascii=False)
 
@@ -38,7 +43,12 @@ def document_from_json(text: str, pages: tuple[str, ...] = ()) -> Document:
     return Document(
         id=d["id"], group=d["group"], title=d["title"], date=_day(d["date"]), type=d["type"],
         themes=tuple(d["themes"]), format=d["format"], meeting=meeting, status=d["status"],
-        size=d["size"], page_count=d["page_count"], sources=d["sources"], pages=pages)
+        size=d["size"], page_count=d["page_count"], sources=d["sources"], pages=pages,
+        items=tuple(AgendaItem(number=n, title=t, page=p, decision=dec, actions=tuple(Action(a, w) for a, w in acts))
+                    for n, t, p, dec, acts in d.get("items", ())),
+        attendees=tuple(Person(n, o) for n, o in d.get("attendees", ())),
+        absent=tuple(Person(n, o) for n, o in d.get("absent", ())),
+        municipalities=tuple(d.get("municipalities", ())))
 
 
 def index_fields(doc: Document, sha256: str, pages: tuple[str, ...], names) -> dict:
@@ -48,6 +58,7 @@ def index_fields(doc: Document, sha256: str, pages: tuple[str, ...], names) -> d
     context = [*doc.themes, doc.filename.rsplit(".", 1)[0].replace("-", " ").replace("_", " ")]
     if m:
         context += [m.title, m.place, *(f"{s.name} {s.organisation}" for s in m.speakers)]
+    context += [f"{p.name} {p.organisation}" for p in doc.attendees]
     day = doc.date.isoformat() if doc.date else ""
     fields = {
         "id": doc.id,
@@ -57,6 +68,7 @@ def index_fields(doc: Document, sha256: str, pages: tuple[str, ...], names) -> d
         "date_new": day,
         "date_old": day or UNDATED_LAST_ASC,
         "themes": ",".join(t.replace(",", " ") for t in doc.themes),
+        "municipalities": ",".join(doc.municipalities),
         "title": doc.title,
         "content": text,
         "context": "\n".join(c for c in context if c),

@@ -8,7 +8,8 @@ from .analysis import compound_parts_analyzer, stock_analyzer, swedish_analyzer,
 # Bump when fields or analysis change: an index with another stamp is rebuilt.
 # 5: the analysis filters moved to indexer.index.analysis, and Whoosh unpickles them
 # by import path; the rebuild reads the text cache, so no file is parsed again.
-SCHEMA_VERSION = 5
+# 6: municipalities as a facet field; agenda items, attendees and municipalities in the stored document.
+SCHEMA_VERSION = 6
 TITLE_BOOST = 3.0
 PARTS_BOOST = 0.5  # a compound part matches, but below the whole word (tuned on tests/relevance)
 CHAINS = ("swedish", "stock")
@@ -28,6 +29,7 @@ def build_schema(chain: str = "swedish") -> Schema:
         date_new=ID(stored=True, sortable=True),
         date_old=ID(sortable=True),
         themes=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        municipalities=KEYWORD(commas=True, lowercase=False, scorable=False),
         title=TEXT(analyzer=text, stored=True, field_boost=TITLE_BOOST),
         content=TEXT(analyzer=text, phrase=True),
         # Themes, the meeting's title, place and speakers, the file name.

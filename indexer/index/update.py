@@ -24,7 +24,8 @@ from .records import index_fields
 from .store import FileState, TextCache, file_sha256, load_state, save_state, write_lock
 
 # Bump when metadata rules change: every document is described again (from cached text).
-METADATA_VERSION = 1
+# 2: agenda items, attendees and municipalities from the text (indexer.minutes, indexer.places).
+METADATA_VERSION = 2
 PARALLEL_WRITE_MIN = 2000  # below this, starting writer processes costs more than it saves
 
 Progress = Callable[[int, int, str], None]

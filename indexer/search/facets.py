@@ -12,7 +12,8 @@ import numpy as np
 from ..models import FACETS, SearchRequest
 
 # facet -> the indexed field holding its values
-FIELDS = {"group": "group", "type": "type", "year": "year", "theme": "themes"}
+FIELDS = {"group": "group", "type": "type", "year": "year", "theme": "themes", "municipality": "municipalities"}
+MULTI = ("theme", "municipality")  # facets a document has many values of
 
 
 class FacetTable:
@@ -26,15 +27,18 @@ class FacetTable:
         self.codes: dict[str, np.ndarray] = {}  # single-valued facets: docnum -> value code, -1 none
         for facet in ("group", "type", "year"):
             self.values[facet], self.codes[facet] = self._single(reader, FIELDS[facet], n)
-        # Themes are many per document: parallel arrays of (docnum, theme code).
-        names, docs, codes = [], [], []
-        for code, (term, ids) in enumerate(_postings(reader, "themes")):
-            names.append(term)
-            docs.append(ids)
-            codes.append(np.full(len(ids), code, dtype=np.int32))
-        self.values["theme"] = names
-        self.theme_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-        self.theme_code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+        # Themes and municipalities are many per document: parallel arrays of (docnum, value code).
+        self.multi_doc: dict[str, np.ndarray] = {}
+        self.multi_code: dict[str, np.ndarray] = {}
+        for facet in MULTI:
+            names, docs, codes = [], [], []
+            for code, (term, ids) in enumerate(_postings(reader, FIELDS[facet])):
+                names.append(term)
+                docs.append(ids)
+                codes.append(np.full(len(ids), code, dtype=np.int32))
+            self.values[facet] = names
+            self.multi_doc[facet] = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+            self.multi_code[facet] = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
         # Dates as ordinals (0 = undated) for ranges and date sorting.
         self.day = np.zeros(n, dtype=np.int64)
         for term, ids in _postings(reader, "date_new"):
@@ -68,7 +72,8 @@ class FacetTable:
             lo = req.date_from.toordinal() if req.date_from else 1
             hi = req.date_to.toordinal() if req.date_to else date.max.toordinal()
             base &= (self.day >= lo) & (self.day <= hi)
-        chosen = {"group": req.groups, "type": req.types, "year": req.years, "theme": req.themes}
+        chosen = {"group": req.groups, "type": req.types, "year": req.years, "theme": req.themes,
+                  "municipality": req.municipalities}
         passes = {f: self._passes(f, chosen[f]) for f in FACETS}
         counts = {}
         for facet in FACETS:
@@ -88,16 +93,16 @@ class FacetTable:
             return None
         names = self.values[facet]
         wanted = np.array([names.index(v) for v in chosen if v in names], dtype=np.int32)
-        if facet == "theme":
+        if facet in MULTI:
             ok = np.zeros(len(self.live), dtype=bool)
-            ok[self.theme_doc[np.isin(self.theme_code, wanted)]] = True
+            ok[self.multi_doc[facet][np.isin(self.multi_code[facet], wanted)]] = True
             return ok
         return np.isin(self.codes[facet], wanted)
 
     def _count(self, facet: str, mask: np.ndarray) -> dict[str, int]:
         names = self.values[facet]
-        if facet == "theme":
-            codes = self.theme_code[mask[self.theme_doc]]
+        if facet in MULTI:
+            codes = self.multi_code[facet][mask[self.multi_doc[facet]]]
         else:
             codes = self.codes[facet][mask]
             codes = codes[codes >= 0]

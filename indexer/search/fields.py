@@ -13,6 +13,7 @@ from dataclasses import replace
 from ..errors import ArkivError
 from ..lang import ascii_slug
 from ..models import TYPE_LABELS, ArchiveConfig, SearchRequest
+from ..places import MUNICIPALITIES, REGIONS, place_name
 from .query import FIELD_OF
 
 # Besides a type's value and its label (TYPE_LABELS), the words the network uses for it.
@@ -63,6 +64,17 @@ class FieldValues:
             raise BadRequest(f"{what} ”{value}”; möjliga {plural}: {listed}")
         return found
 
+    @staticmethod
+    def municipality(value: str) -> str:
+        """The canonical name of a municipality or region named in any case, with or without å/ä/ö."""
+        bare = re.sub(r"s?\s+(kommun|stad)$", "", value.strip(), flags=re.I)
+        found = place_name(value) or place_name(bare)
+        if found is None:
+            raise BadRequest(f"okänd kommun eller region ”{value[:100]}”; "
+                             f"möjliga: Sveriges {len(MUNICIPALITIES)} kommuner och {len(REGIONS)} regioner, "
+                             "t.ex. Lerum, Borås, Region Skåne")
+        return found
+
     def request(self, req: SearchRequest) -> SearchRequest:
         """`req` with its filters and its query's field values in their stored form."""
         return replace(
@@ -70,6 +82,7 @@ class FieldValues:
             groups=tuple(dict.fromkeys(self.canonical("group", g) for g in req.groups)),
             types=tuple(dict.fromkeys(self.canonical("type", t) for t in req.types)),
             themes=tuple(dict.fromkeys(self.canonical("themes", t) for t in req.themes)),
+            municipalities=tuple(dict.fromkeys(self.municipality(m) for m in req.municipalities)),
             query=self.query(req.query),
         )
 

@@ -27,10 +27,12 @@ from ..extract import EXTRACTOR_VERSION
 from ..index import NO_INDEX_YET, TextCache, highlight_analyzer, schema_problem, stored_document, whoosh_dir
 from ..lang import lemma, listed
 from ..paths import id_parts, unlinked_path
-from ..models import SORTS, ArchiveConfig, Document, Hit, SearchRequest, SearchResult
+from ..models import SORTS, AgendaItem, ArchiveConfig, DecisionList, Document, Hit, MeetingRecord, SearchRequest, \
+    SearchResult
 from .expansion import expand
 from .facets import FacetTable
 from .fields import BadRequest, FieldValues
+from .meetings import ItemTexts, check_decision_request, decision_list, meeting_record, with_items
 from .plain import clauses, coordination, document_frequency, enough_words, gating, is_question, ranking_query
 from .query import as_plain, bound_expansions, has_operators, make_parser, normalize_query, parse, query_words
 from .snippets import best_page, leading_text, snippet
@@ -330,6 +332,7 @@ class SearchIndex:
         self._folder: tuple[int, int] | None = None
         self._parser = None
         self._highlighter = None
+        self._item_texts = ItemTexts()
 
     # -- opening and refreshing -------------------------------------------------
     def _open(self):
@@ -547,9 +550,24 @@ class SearchIndex:
         pages = self.texts.pages(sha)
         page = best_page(pages, terms)
         text = pages[page] if page is not None else ""
+        item = self._best_item(self._item_texts.items(doc, sha, pages), terms, page) if terms else None
         return Hit(id=doc.id, title=doc.title, group=doc.group, date=doc.date, type=doc.type,
                    themes=doc.themes, page=None if page is None else page + 1, score=score,
-                   snippet=snippet(text, terms, self._highlighter) if terms else leading_text(text))
+                   snippet=snippet(text, terms, self._highlighter) if terms else leading_text(text),
+                   item=None if item is None else (item.number, item.title),
+                   meeting=doc.meeting.folder if doc.meeting else None)
+
+    def _best_item(self, items: tuple[AgendaItem, ...], terms: set[str], page: int | None) -> AgendaItem | None:
+        """The agenda item whose title and text match the query's words most often, on the best page if paged."""
+        best, best_count = None, 0
+        for item in items:
+            if page is not None and item.page is not None and item.page != page + 1:
+                continue
+            count = sum(1 for t in self._highlighter(f"{item.title}\n{item.text}", mode="query", removestops=False)
+                        if t.text in terms)
+            if count > best_count:
+                best, best_count = item, count
+        return best
 
     def _suggest(self, searcher, text: str, budget: _Budget) -> str | None:
         """Offer the query with unknown words replaced by close, frequent indexed words.
@@ -587,7 +605,37 @@ class SearchIndex:
             if dn is None:
                 return None
             doc, sha = stored_document(searcher.stored_fields(dn))
-        return replace(doc, pages=self.texts.pages(sha)) if with_text else doc
+        if not with_text:
+            return doc
+        pages = self.texts.pages(sha)
+        return replace(with_items(doc, self._item_texts.items(doc, sha, pages)), pages=pages)
+
+    def _group_documents(self, group: str | None) -> list[tuple[Document, str]]:
+        with self._borrow() as (snap, searcher):
+            docnums = snap.table.live_docs() if group is None else snap.table.group_docs(group)
+            return [stored_document(searcher.stored_fields(int(dn))) for dn in docnums]
+
+    def meeting(self, folder: str) -> MeetingRecord | None:
+        """Return meeting `folder` ("naturvard/2023-10-10-lerum") with its documents, items and attendees, or None."""
+        if not isinstance(folder, str) or len(folder) > 300 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*/[^/\\]+", folder) \
+                or folder.endswith("/..") or "/." in folder:
+            return None
+        group = folder.split("/", 1)[0]
+        if self.config.group(group) is None:
+            return None
+        docs = self._group_documents(group)
+        mine = [(d, sha) for d, sha in docs if d.meeting and d.meeting.folder == folder]
+        full = [with_items(d, self._item_texts.items(d, sha, self.texts.pages(sha) if d.items else ())) for d, sha in mine]
+        return meeting_record(folder, full, [d.meeting for d, _ in docs if d.meeting])
+
+    def decisions(self, group: str | None = None, query: str = "", date_from=None, date_to=None,
+                  limit: int = 50, offset: int = 0) -> DecisionList:
+        """Return the decisions of agenda items (of `group`), newest first, those with every word of `query`."""
+        check_decision_request(query, date_from, date_to, limit, offset)
+        if group:
+            group = self._fields.canonical("group", group)
+        docs = [d for d, _ in self._group_documents(group or None)]
+        return decision_list(docs, query, date_from, date_to, limit, offset)
 
     def documents(self, group: str | None = None) -> list[Document]:
         """Return every indexed document (of `group`), newest first, without text."""
