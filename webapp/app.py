@@ -1,7 +1,7 @@
 """create_app: the Flask app with its blueprints, template filters, error pages and headers."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hosts = [h.strip() for h in hosts.split(",") if h.strip()]
     app.config["TRUSTED_HOSTS"] = hosts or None
     app.register_blueprint(bp)
+    app.before_request(_bounded_form)  # before CSRFProtect, which reads the form
     init_auth(app, archive)  # sign-in, CSRF on every form that changes anything
     app.register_blueprint(upload_bp)
     app.register_blueprint(manage_bp)
@@ -52,6 +53,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_errors(app)
     app.after_request(security_headers)
     return app
+
+
+def _bounded_form() -> None:
+    """Refuse an urlencoded body over MAX_FORM_MEMORY_SIZE before it is read.
+
+    Werkzeug reads such a body whole and holds its decoded fields (its form limit covers
+    multipart only), so a 300 MB title would otherwise cost a gigabyte before any check.
+    """
+    if request.mimetype == "application/x-www-form-urlencoded" and \
+            (request.content_length or 0) > current_app.config["MAX_FORM_MEMORY_SIZE"]:
+        abort(413)
 
 
 def _str(value) -> str | None:

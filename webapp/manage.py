@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from indexer import DOCUMENT_TYPES, OTHER_FOLDER, ChangeError, ConfigError, MeetingFields, Sidecar, edit_document, \
-    edit_meeting, meeting_fields, move_document, recent_changes, remove_document, restore, trashed
+    edit_meeting, meeting_fields, move_document, place_name, recent_changes, remove_document, restore, trashed
 
 from .archive import archive_dir, checked_id, get_index
 from .auth import coordinator_required, who
@@ -92,15 +92,10 @@ def edit(doc_id: str):
 # -- a meeting's title, place, themes and speakers ---------------------------------------------
 def _meeting_or_404(group: str, folder: str):
     """The meeting as the index knows it: unknown groups, folders and hostile names are 404."""
-    index = get_index()
-    if index.config.group(group) is None:
+    record = get_index().meeting(checked_id(f"{group}/{folder}"))
+    if record is None:
         abort(404)
-    where = f"{group}/{folder}"
-    meeting = next((d.meeting for d in index.documents(group=group) if d.meeting and d.meeting.folder == where),
-                   None)
-    if meeting is None:
-        abort(404)
-    return meeting
+    return record.meeting
 
 
 def _meeting_form(form, errors: dict[str, str]) -> MeetingFields:
@@ -134,7 +129,7 @@ def edit_meeting_page(group: str, folder: str):
     except ChangeError as e:  # keys this form does not know: rewriting would lose them
         abort(409, description=f"Mötets uppgifter kan inte ändras här: {e}.")
     page = {"meeting": meeting, "themes": get_index().config.themes, "unreadable": unreadable,
-            "folder_place": folder[11:].replace("-", " "), "message": None}
+            "folder_place": place_name(folder[11:]) or folder[11:].replace("-", " ").title(), "message": None}
     if request.method == "GET":
         return render_template("meeting_edit.html", errors={}, values=current,
                                speakers=speakers_text(current.speakers), **page)

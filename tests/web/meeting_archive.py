@@ -39,6 +39,9 @@ Minnesanteckningar Naturvårdsgruppen 4 maj 2023
 § 1 Ängar och betesmarker
 Borås berättade om sina slåtterängar.
 Beslut: Gruppen besöker en slåtteräng i augusti.
+
+§ 2 Övriga frågor
+Inga övriga frågor.
 """
 LATER_MINUTES = """\
 Minnesanteckningar 1 februari 2024
@@ -46,6 +49,19 @@ Minnesanteckningar 1 februari 2024
 § 1 Uppföljning
 Handlingsplanen för grön infrastruktur följdes upp.
 Beslut: Handlingsplanen för grön infrastruktur antas.
+
+§ 2 Mötets avslutande
+Ordföranden tackade alla.
+"""
+STRATEGY_MINUTES = """\
+Anteckningar 5 maj 2022
+
+1. Agenda 2030
+Vi gick igenom de globala målen.
+Beslut: Vi följer upp målen.
+
+2. Nästa möte
+Hösten 2022.
 """
 
 
@@ -61,7 +77,7 @@ def build_meetings(tmp_path):
     tiny.write(f"{BORAS}/minnesanteckningar.txt", BORAS_MINUTES)
     tiny.write(f"{LATER}/minnesanteckningar.txt", LATER_MINUTES)
     tiny.write("naturvard/ovrigt/lista.txt", "En lista utan möte.")
-    tiny.write("miljostrategi/2022-05-05/anteckningar.txt", "Anteckningar om Agenda 2030.\nBeslut: Vi följer upp målen.")
+    tiny.write("miljostrategi/2022-05-05/anteckningar.txt", STRATEGY_MINUTES)
     tiny.index()
     Accounts(users_file(tiny.root)).add(NAME, PASSWORD)
     app = create_app({"TESTING": True, "ARKIV_ARCHIVE": str(tiny.root), "ARKIV_INDEX": str(tiny.index_dir)})

@@ -130,9 +130,11 @@ def test_every_hit_links_its_meeting_and_opens_at_its_item(client):
 def test_decisions_api_newest_first(client):
     data = client.get("/api/decisions?group=naturvard").get_json()
     assert list(data) == ["total", "decisions"]
-    assert data["total"] == 3 and len(data["decisions"]) == 3
+    assert data["total"] == 4 and len(data["decisions"]) == 4
     assert all(list(d) == ["meeting", "date", "item", "text", "document", "page"] for d in data["decisions"])
-    assert [d["date"] for d in data["decisions"]] == ["2024-02-01", "2023-10-10", "2023-05-04"]
+    assert [d["date"] for d in data["decisions"]] == ["2024-02-01", "2023-10-10", "2023-10-10", "2023-05-04"]
+    # Within a meeting, in the order of its items.
+    assert [d["item"]["number"] for d in data["decisions"][1:3]] == ["2", "3"]
     first = data["decisions"][0]
     assert first["meeting"] == LATER and first["item"] == {"number": "1", "title": "Uppföljning"}
     assert first["document"] == f"{LATER}/minnesanteckningar.txt"
@@ -140,9 +142,9 @@ def test_decisions_api_newest_first(client):
 
 @pytest.mark.parametrize("args, dates", [
     ("q=grön infrastruktur", ["2024-02-01", "2023-10-10"]),
-    ("from=2023-06-01", ["2024-02-01", "2023-10-10"]),
+    ("from=2023-06-01", ["2024-02-01", "2023-10-10", "2023-10-10"]),
     ("to=2023-06-01", ["2023-05-04"]),
-    ("from=2023-06-01&to=2023-12-31", ["2023-10-10"]),
+    ("from=2023-06-01&to=2023-12-31", ["2023-10-10", "2023-10-10"]),
     ("q=slåtteräng", ["2023-05-04"]),
     ("q=ingenting+sådant+finns", []),
 ])
@@ -153,7 +155,7 @@ def test_decisions_api_filters(client, args, dates):
 
 def test_decisions_of_every_group(client):
     data = client.get("/api/decisions").get_json()
-    assert data["total"] == 4 and {d["meeting"].split("/")[0] for d in data["decisions"]} == {"naturvard",
+    assert data["total"] == 5 and {d["meeting"].split("/")[0] for d in data["decisions"]} == {"naturvard",
                                                                                                 "miljostrategi"}
 
 
@@ -181,7 +183,7 @@ def test_a_huge_decision_query_is_cut_not_refused(client):
 def test_decisions_page_lists_searches_and_links_to_items(client):
     r = client.get("/groups/naturvard/decisions")
     html = text(r)
-    assert r.status_code == 200 and "3 beslut" in html
+    assert r.status_code == 200 and "4 beslut" in html
     assert html.index("Handlingsplanen för grön infrastruktur antas") < html.index("Gruppen besöker")
     assert f'href="/documents/{LATER}/minnesanteckningar.txt#punkt-1"' in html
     assert f'href="/meetings/{LERUM}"' in html
@@ -193,7 +195,7 @@ def test_decisions_page_lists_searches_and_links_to_items(client):
 
 def test_decisions_page_ignores_another_group_in_the_url(client):
     html = text(client.get("/groups/naturvard/decisions?group=miljostrategi"))
-    assert "Vi följer upp målen" not in html and "3 beslut" in html
+    assert "Vi följer upp målen" not in html and "4 beslut" in html
 
 
 # -- the municipality facet -----------------------------------------------------------------------
@@ -234,7 +236,7 @@ def test_coordinator_edits_a_meeting(coord):
     sign_in(client)
     assert f'href="/meetings/{LERUM}/edit"' in text(client.get(f"/meetings/{LERUM}"))
     form = text(client.get(f"/meetings/{LERUM}/edit"))
-    assert 'value="Grön infrastruktur"' in form and "lerum" in form
+    assert 'value="Grön infrastruktur"' in form and "Lämnas platsen tom visas <span class=\"example\">Lerum</span>" in form
     r = client.post(f"/meetings/{LERUM}/edit", data={
         "csrf_token": edit_token(client), "title": "Grönt  i Lerum", "place": "Lerums\x00 kommunhus",
         "themes": ["Grön infrastruktur", "Inget sådant"], "speakers": "Karin Sjö, Skogsstyrelsen\n\n Per Ek \n"})
