@@ -8,6 +8,7 @@ from .markup import Line
 
 MAX_PEOPLE = 300
 MAX_BLOCK_LINES = 80
+MAX_LISTS = 40  # attendance labels read in one document
 _PRESENT = r"Närvarande(?:\s+(?:ledamöter|medlemmar|ordinarie|ersättare|styrelseledamöter))*|Deltagare|Deltog|" \
            r"Närvarolista|Närvaro|Närvarande personer|Medverkande|Deltagande"
 _ABSENT = r"Förhinder|Anmält förhinder|Anmälda förhinder|Frånvarande(?:\s+ledamöter)?|Ej närvarande|Frånvaro|Avbud"
@@ -16,7 +17,8 @@ _ABSENT_LABEL = re.compile(rf"^(?:{_ABSENT})", re.I)
 # A line that ends the list: another field of the minutes' head, or running text.
 _OTHER_FIELD = re.compile(r"^(?:Datum|Tid|Plats|Justerare|Justering|Ordförande|Sekreterare|Protokollförare|"
                           r"Mötesordförande|Mötessekreterare|Kallade|Övriga|Dagordning|Föredragningslista|Mötet|"
-                          r"Sidan|Sida|Justeras|Underskrift|Vid protokollet|Närvarande)\b.*[:.]?", re.I)
+                          r"Justeras|Underskrift|Vid protokollet|Närvarande|Punkt|Paragraf|§)\b.*[:.]?", re.I)
+_BULLET = re.compile(r"^[-*•●–]\s")
 _HEADER_CELLS = {"namn", "name", "organisation", "kommun", "roll", "funktion", "närvarande", "deltagare",
                  "organisation/kommun", "kommun/organisation", "förvaltning", "titel", "närvaro", "ja/nej"}
 _YES = {"ja", "x", "närvarande", "yes", "✓", "✔"}
@@ -40,6 +42,13 @@ def _person(entry: str) -> Person | None:
                 entry, org = (part.strip() for part in entry.split(sep, 1))
                 break
     name = entry.strip(" ,;:")
+    words = name.split()
+    if len(words) >= 3 and re.fullmatch(r"[a-z0-9._]+", words[-1]):
+        name = " ".join(words[:-1])  # a user id beside the name: "Anna Svensson annsv"
+    if name.split()[:1] and name.split()[0].lower() in _HEADER_CELLS:
+        return None
+    if len(name.split()) < 2 and not org:
+        return None  # one word alone is a first name at best, more often a page's running head
     if not name or len(name) > 60 or any(c.isdigit() for c in name) or len(name.split()) > 6:
         return None
     if name.lower() in _HEADER_CELLS or name.lower() in _YES | _NO:
@@ -57,8 +66,10 @@ def _entries(block: list[str]) -> list[str]:
     text = " ".join(lines)
     if ";" in text:
         return text.split(";")
-    if any("|" in ln for ln in lines):
+    if any("|" in ln for ln in lines) or sum(bool(_BULLET.match(ln)) for ln in lines) >= len(lines) / 2:
         return lines
+    if len(lines) > 2 and sum("," not in ln for ln in lines) >= 0.8 * len(lines):
+        return lines  # one name a line: a list or a table's rows
     per_line = len(lines) > 1 and all(ln.count(",") <= 1 for ln in lines) and \
         sum("," in ln or "(" in ln or " – " in ln for ln in lines) >= len(lines) / 2 and \
         not any(ln.endswith(",") or ln.startswith(",") for ln in lines)
@@ -75,13 +86,15 @@ def _block(lines: list[Line], start: int, rest: str) -> list[str]:
     """The lines of one attendance list, from the label's line on, until another field or running text."""
     block = [rest] if rest else []
     blank = 0
-    for ln in lines[start + 1:start + 1 + MAX_BLOCK_LINES]:
+    for k in range(start + 1, min(len(lines), start + 1 + MAX_BLOCK_LINES)):
+        ln = lines[k]
         text = ln.text
-        if ln.level or LABEL.match(text) or _OTHER_FIELD.match(text):
+        if ln.level or LABEL.match(text) or _OTHER_FIELD.match(text) or \
+                (block and "|" in text and "|" not in block[0]):
             break
         if not text:
             blank += 1
-            if blank >= 2 or (block and not block[-1].endswith(",") and not _continues(lines, ln)):
+            if blank >= 2 or (block and not block[-1].endswith(",") and not _continues(lines, k)):
                 break
             continue
         blank = 0
@@ -92,9 +105,8 @@ def _block(lines: list[Line], start: int, rest: str) -> list[str]:
     return block
 
 
-def _continues(lines: list[Line], blank_line: Line) -> bool:
-    """After a blank line, the list goes on only if the next line starts with a comma (a PDF's broken list)."""
-    i = lines.index(blank_line)
+def _continues(lines: list[Line], i: int) -> bool:
+    """After the blank line `i`, the list goes on only if the next line starts with a comma (a PDF's broken list)."""
     nxt = next((ln.text for ln in lines[i + 1:i + 3] if ln.text), "")
     return nxt.startswith(",")
 
@@ -127,10 +139,12 @@ def attendance(lines: list[Line], pages: tuple[str, ...] = ()) -> tuple[tuple[Pe
     more_present, more_absent = _typst_people(pages)
     present += more_present
     absent += more_absent
+    lists = 0
     for i, ln in enumerate(lines):
         m = LABEL.match(ln.text)
-        if not m or len(present) + len(absent) >= MAX_PEOPLE:
+        if not m or len(present) + len(absent) >= MAX_PEOPLE or lists >= MAX_LISTS:
             continue
+        lists += 1
         if not ln.level and m["rest"] and not re.match(r"^[:.\-–]|\s*$", ln.text[len(m["label"]):]) \
                 and not ln.text[len(m["label"]):].startswith((":", " :")):
             # "Närvarande var alla utom…", "Deltagarna diskuterade": running text, not a list.

@@ -12,6 +12,9 @@ MAX_ITEMS = 300  # items kept from one document; minutes with more are appendice
 MAX_TEXT = 3_000_000  # characters of a document read for its items
 MAX_TITLE = 200
 MAX_DECISION = 2000
+MAX_BODY_LINES = 2000  # lines of one item read for its decisions and action points
+MAX_DECISIONS = 60  # decisions kept of one item
+MAX_CANDIDATES = 3000  # heading candidates of one kind looked at: a real agenda has far fewer
 MAX_STEP = 3  # numbers may skip this much: an item struck from the agenda, an OCR'd number lost
 
 # How minutes write an item's heading, strongest first.  Each gives (number, title).
@@ -21,6 +24,10 @@ _TABLE_ROW = re.compile(r"^(?:§\s*)?(\d{1,3})\s*[.,)]?\s*\|\s*(.*)$")
 _NUMBERED = re.compile(r"^(\d{1,2})(?:[.)]|(?=\s+[A-ZÅÄÖ]))\s*(.*)$")
 _SUB_NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}")
 _TIME_OR_DATE = re.compile(r"^\d{1,2}[.:]\d{2}\b|^\d{1,2}\.\s*(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)", re.I)
+_HEAD_FIELD = re.compile(r"^(?:Kallade|Plats|Datum|Tid|Närvarande|Frånvarande|Signaturer|Justering|Underskrifter)\b:?",
+                         re.I)
+# Where the minutes end and their appendices begin: an item after this is another document's.
+_APPENDIX = re.compile(r"^(?:Bilagor|Bilaga(?:\s+(?:\d{1,2}|[A-Z]))?|Lista över beslut|Beslutslista|Bilageförteckning)\s*:?$")
 _NUMBER_IN_TITLE = re.compile(r"^(?:§\s*)?(\d{1,3}(?:\.\d{1,2})?)[.):]?\s+(.*)$")
 
 # Decisions: a label, a body that decides, attsatser after either.
@@ -28,10 +35,26 @@ _DECISION_LABEL = re.compile(r"^(?:Beslut|BESLUT|Beslutades|Beslutet|Mötets bes
                              r"(?:\s*[:.\-–]\s*|\s*$)(.*)$")
 _BODIES = r"(?:Gruppen|Mötet|Styrelsen|Nätverket|Stämman|Årsmötet|Årsstämman|Nämnden|Utskottet|Arbetsgruppen|" \
           r"Samverkansgruppen|Sektionsmötet|Stormötet|Föreningsstämman|Vi|Deltagarna|Ledningsgruppen|Rådet)"
+# A sentence runs to its full stop or to a line break where a heading-like line ended (see _running).
+_TAIL = r"(?:[^.!?\n]|\.(?=\d))*(?:[.!?]|(?=\n)|$)"
 _DECIDES = re.compile(rf"(?<!\w){_BODIES}\s+(?:har\s+)?(?:beslutade|beslutar|beslöt|beslutat|besluta|"
-                      r"enades om|röstar|röstade|godkänner|godkände|fastställer|fastställde|väljer|valde)"
-                      r"(?=\s)(?:[^.!?]|\.(?=\d))*(?:[.!?]|$)")
-_PASSIVE = re.compile(r"(?<!\w)(?:[Dd]et\s+)?(?:beslutades|beslöts)\s+(?:att|om)\s(?:[^.!?]|\.(?=\d))*(?:[.!?]|$)")
+                      r"enades om|röstar|röstade|godkänner|godkände|fastställer|fastställde|väljer|valde|"
+                      r"nominerar och väljer|utser|utsåg|antar|antog|beviljar|beviljade|avslår|avslog|bifaller|"
+                      rf"biföll|nekar|nekade|godtar|godtog)(?=\s){_TAIL}")
+_PASSIVE = re.compile(r"(?<![\w-])(?:[Dd]et\s+)?(?:(?:[Bb]eslutades|[Bb]eslöts|[Bb]estämdes)\s+(?:att|om)|"
+                      rf"(?:[Bb]eslutas|[Bb]estäms)\s+att)\s{_TAIL}")
+# A sentence whose verb is a decision in the passive: "X väljs till justerare", "Protokollet läggs till handlingarna".
+# A decision in the passive: "X väljs till justerare", "Protokollet läggs till handlingarna"; its sentence around it.
+_PASSIVE_VERB = re.compile(r"(?<!\w)(?i:väljs|valdes|utses|utsågs|fastställs|fastställdes|godkänns|godkändes|antas|"
+                           r"antogs|beviljas|beviljades|avslås|avslogs|bifalles|bifalls|bifölls|bordläggs|bordlades|"
+                           r"hävs|tillsätts|beslutat|(?:läggs|lades|lagts|lagd|lagt|lagda)\s+till\s+handlingarna)(?!\w)")
+_SENTENCE_END = re.compile(r"[.!?](?!\d)|\n")
+MAX_SENTENCE = 1000  # characters looked at either side of a decision's verb
+# "Beslut om att övergå till ny hemsida.", "Beslut återbäring laddning." in running text; not "Beslut har kommit".
+_INLINE_LABEL = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))Beslut(?:\s+om)?\s+(?!(?:har|hade|kom|kommer|ska|skall|tas|togs|"
+                           rf"fattas|fattades|behöver|måste|finns|saknas|är|var|om\s+\w+\s+tas)\b)[a-zåäö]{_TAIL}")
+_PROPOSAL = re.compile(r"^(?:Förslag|Förslag till beslut|Yrkande|Yrkanden|Styrelsens förslag)\b.*$")
+_MARGIN = re.compile(r"^(.*\S)\s*Beslut$")  # "… väljs till mötesordförande. Beslut": the margin's word
 _ATT = re.compile(r"^att\s+\S")
 # Action points: "Åtgärd: …", "Ansvarig: …", an "Åtgärd | Ansvarig" table.
 _ACTION = re.compile(r"^(?:Åtgärd(?:er)?|Att göra|Uppdrag|ÅTGÄRD)\s*[:.\-–]\s*(.+)$")
@@ -79,14 +102,15 @@ def _headline_like(title: str) -> bool:
 
 
 def _candidates(lines: list[Line]) -> dict[str, list[_Heading]]:
-    found: dict[str, list[_Heading]] = {"§": [], "punkt": [], "table": [], "markup": [], "numbered": []}
+    found: dict[str, list] = {"§": [], "punkt": [], "table": [], "markup": [], "numbered": [], "labels": []}
     for i, ln in enumerate(lines):
         text = ln.text
         if not text:
             continue
         if ln.level:
-            if LABEL.match(text):
-                continue  # "## Närvarande": attendance, not an item
+            if LABEL.match(text) or _HEAD_FIELD.match(text):
+                found["labels"].append(i)
+                continue  # "## Närvarande", "## Kallade": the minutes' head, not an item
             m = _NUMBER_IN_TITLE.match(text)
             number, title = (m[1], m[2]) if m else ("", text)
             number = number.lstrip("§").strip()
@@ -107,6 +131,7 @@ def _candidates(lines: list[Line]) -> dict[str, list[_Heading]]:
 
 def _chain(heads: list[_Heading]) -> list[_Heading]:
     """The longest run of headings whose numbers rise by 1 to MAX_STEP: an agenda, not a list inside an item."""
+    heads = heads[:MAX_CANDIDATES]
     if not heads:
         return []
     best_len = [1] * len(heads)
@@ -124,19 +149,28 @@ def _chain(heads: list[_Heading]) -> list[_Heading]:
     return chain[::-1]
 
 
-def _markup_items(heads: list[_Heading], numbers_itself: bool) -> list[_Heading]:
+def _markup_items(heads: list[_Heading], labels: list[int], source: str) -> list[_Heading]:
     """The markup headings at the items' level, numbered as the markup numbers them.
 
-    The items' level is the shallowest holding at least two headings (a lone top
-    heading is the document's title).  LaTeX numbers \\section, and the Typst minutes
-    templates number `=`; Markdown shows no number, so its items have none.
+    LaTeX's items are its \\sections; in Markdown and Typst the shallowest level with
+    three headings or more (a lone top heading is the title).  Headings above an attendance heading
+    (`## Närvarande`) are the document's head: its title, group and date.
+    LaTeX numbers \\section and the Typst minutes templates number `=`; Markdown
+    shows no number, so its items have none.
     """
+    if labels:
+        heads = [h for h in heads if h.at > labels[0]] if labels[0] < heads[-1].at else heads
     levels = sorted({h.level for h in heads})
     if not levels:
         return []
-    level = next((lv for lv in levels if sum(h.level == lv for h in heads) >= 2), levels[0])
+    counts = {lv: sum(h.level == lv for h in heads) for lv in levels}
+    if source == "tex":
+        level = next((lv for lv in levels if counts[lv] >= 2), levels[0])
+    else:
+        # The shallowest level that repeats enough to be an agenda; deeper ones are its sub-items.
+        level = next((lv for lv in levels if counts[lv] >= 3), max(levels, key=lambda lv: (counts[lv], -lv)))
     chosen = [h for h in heads if h.level == level]
-    if not numbers_itself or any(h.number for h in chosen):
+    if source not in ("tex", "typ") or any(h.number for h in chosen):
         return chosen
     out, n = [], 0
     for h in chosen:
@@ -151,18 +185,44 @@ def _pick(found: dict[str, list[_Heading]], source: str) -> list[_Heading]:
         chain = _chain(found[kind])
         if len(chain) >= 2:
             return chain
-    items = _markup_items(found["markup"], numbers_itself=source in ("tex", "typ"))
+    items = _markup_items(found["markup"], found["labels"], source) if found["markup"] else []
     if len(items) >= 2:
         return items
+    # Plain numbered lines are the weakest sign: an agenda has at least three.
     chain = _chain(found["numbered"])
-    if len(chain) >= 3 or (len(chain) == 2 and chain[0].value == 1):
-        return chain
-    return []
+    return chain if len(chain) >= 3 else []
+
+
+def _sentence_around(text: str, at: int) -> tuple[int, int]:
+    """The (start, end) of the sentence holding position `at`: from the last full stop or line break to the next."""
+    lo = max(0, at - MAX_SENTENCE)
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, lo, at)]
+    start = starts[-1] if starts else lo
+    m = _SENTENCE_END.search(text, at, at + MAX_SENTENCE)
+    end = (m.end() if m[0] != "\n" else m.start()) if m else min(len(text), at + MAX_SENTENCE)
+    return start, end
+
+
+def _running(lines: list[str]) -> str:
+    """The item's lines as running text; after a short line without a full stop (a sub-heading), a line break."""
+    out, prev = "", ""
+    for ln in lines:
+        if not ln:
+            continue
+        if out:
+            heading_like = len(prev.split()) <= 8 and not prev.endswith((".", "!", "?", ":", ",", ";")) \
+                and ln[:1].isupper()
+            out += "\n" if heading_like else " "
+        out += ln
+        prev = ln
+    return out
 
 
 def _decisions(lines: list[str]) -> str | None:
     """What the item decided: `Beslut:` lines, sentences where a body decides, the attsatser after them."""
     found: list[str] = []
+    running_lines: list[str] = []
+    marks: list[int] = []  # where in the running text a margin "Beslut" stood
     i = 0
     while i < len(lines):
         text = lines[i]
@@ -170,6 +230,9 @@ def _decisions(lines: list[str]) -> str | None:
         if m:
             body = [m[1]] if m[1] else []
             j = i + 1
+            if not m[1]:
+                while j < len(lines) and not lines[j] and j - i <= 3:
+                    j += 1  # a bare "Beslut" heading, its decision below
             # The decision goes on until a blank line: its attsatser, or the text under a bare "Beslut".
             while j < len(lines) and lines[j] and (not body or _ATT.match(lines[j]) or not m[1]) and j - i <= 8:
                 if _DECISION_LABEL.match(lines[j]) or _ACTION.match(lines[j]):
@@ -180,13 +243,48 @@ def _decisions(lines: list[str]) -> str | None:
                 found.append(" ".join(body))
             i = max(j, i + 1)
             continue
+        if _PROPOSAL.match(text):
+            # A proposal and its attsatser are not yet decided: skip them to the blank line or the Beslut.
+            i += 1
+            while i < len(lines) and not lines[i]:
+                i += 1
+            while i < len(lines) and lines[i] and not _DECISION_LABEL.match(lines[i]):
+                i += 1
+            continue
+        margin = _MARGIN.match(text)
+        if margin and not text.startswith("Beslut"):
+            running_lines.append(margin[1])
+            marks.append(len(_running(running_lines)) - 1)
+        else:
+            running_lines.append(text)
         i += 1
-    running = " ".join(ln for ln in lines if ln)
-    for pattern in (_DECIDES, _PASSIVE):
-        for m in pattern.finditer(running):
-            sentence = m[0].strip()
-            if not any(sentence in f or f in sentence for f in found):
-                found.append(sentence)
+    labelled = len(found)
+    running = _running(running_lines)
+    spans: list[tuple[int, int]] = []
+    # The sentence around a margin's "Beslut" or a passive decision verb.
+    verbs = (m.start() for _, m in zip(range(MAX_DECISIONS), _PASSIVE_VERB.finditer(running)))
+    for at in [*marks[:MAX_DECISIONS], *verbs]:
+        spans.append(_sentence_around(running, at))
+    spans = [sp for n, sp in enumerate(spans) if not any(a < sp[1] and sp[0] < b for a, b in spans[:n])]
+    for pattern in (_DECIDES, _PASSIVE, _INLINE_LABEL):
+        for n, m in enumerate(pattern.finditer(running)):
+            if n >= MAX_DECISIONS:
+                break
+            start, end = m.start() + len(m[0]) - len(m[0].lstrip()), m.end()
+            if any(a < end and start < b for a, b in spans):
+                continue  # the same sentence, found by another pattern
+            spans.append((start, end))
+    for start, end in sorted(spans)[:MAX_DECISIONS]:
+        sentence = running[start:end].strip()
+        colon = re.search(r":\s*(?:\d{1,2}[.)])?$", sentence)
+        if colon:
+            # "Gruppen beslutade följande: 1. … 2. …": the decision is its numbered points.
+            at = start + (len(running[start:end]) - len(running[start:end].lstrip())) + colon.start() + 1
+            rest = re.match(r"(?:\s*\d{1,2}[.)]\s+(?:[^.!?]|\.(?=\d))*(?:[.!?]|$))+", running[at:])
+            if rest:
+                sentence = sentence[:colon.start() + 1] + rest[0]
+        if not any(sentence in f for f in found[:labelled]):
+            found.append(sentence)
     # "Mötet beslutar" alone on its line, then its attsatser.
     for i, text in enumerate(lines):
         if re.search(r"beslutar|beslutade|beslöt", text) and not text.rstrip().endswith("."):
@@ -201,7 +299,7 @@ def _decisions(lines: list[str]) -> str | None:
                     found.append(clause)
     if not found:
         return None
-    return "; ".join(dict.fromkeys(" ".join(f.split()) for f in found))[:MAX_DECISION]
+    return "; ".join(" ".join(f.split()) for f in found)[:MAX_DECISION]
 
 
 def _actions(lines: list[str]) -> tuple[Action, ...]:
@@ -231,6 +329,17 @@ def _actions(lines: list[str]) -> tuple[Action, ...]:
     return tuple(a for a in found if a.text)[:50]
 
 
+def _before_appendices(lines: list[Line]) -> list[Line]:
+    """The lines before the first appendix heading that follows some text ("Bilagor", "Bilaga 1")."""
+    seen_text = 0
+    for i, ln in enumerate(lines):
+        if ln.text:
+            seen_text += 1
+        if seen_text > 10 and _APPENDIX.match(ln.text):
+            return lines[:i]
+    return lines
+
+
 def parse_minutes(pages: tuple[str, ...], paged: bool = False) -> MinutesParse:
     """Find the agenda items, decisions, action points and attendance in a document's pages.
 
@@ -246,10 +355,11 @@ def parse_minutes(pages: tuple[str, ...], paged: bool = False) -> MinutesParse:
     if not any(p.strip() for p in pages):
         return MinutesParse()
     lines = source_lines(pages)
+    present, absent = attendance(lines, pages)
+    lines = _before_appendices(lines)
     source = "tex" if any("\\begin{document}" in p for p in pages[:1]) else \
         "typ" if any(re.search(r"^#(?:import|set|show)\b", p, re.M) for p in pages[:1]) else ""
     heads = _pick(_candidates(lines), source)[:MAX_ITEMS]
-    present, absent = attendance(lines, pages)
     items = []
     for n, h in enumerate(heads):
         end = heads[n + 1].at if n + 1 < len(heads) else len(lines)
@@ -263,5 +373,5 @@ def parse_minutes(pages: tuple[str, ...], paged: bool = False) -> MinutesParse:
         text = "\n".join(body).strip()
         items.append(AgendaItem(
             number=h.number, title=title, page=lines[h.at].page + 1 if paged else None, text=text,
-            decision=_decisions(body), actions=_actions(body)))
+            decision=_decisions(body[:MAX_BODY_LINES]), actions=_actions(body[:MAX_BODY_LINES])))
     return MinutesParse(items=tuple(items), attendees=present, absent=absent)

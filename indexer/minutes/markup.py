@@ -5,13 +5,19 @@ import re
 from dataclasses import dataclass
 
 # A heading written as markup: its level and its text ("## 3. Ekonomi", "\section{Ekonomi}", "= Ekonomi").
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_MD_HEADING = re.compile(r"^(#{1,6})(?:\s+|(?=[^\W\d_]))(.*?)\s*#*$")
 _TYPST_HEADING = re.compile(r"^(={1,6})\s+(.*)$")
 _LATEX_SECTION = re.compile(r"\\((?:sub){0,2})section(\*?)\{((?:[^{}]|\{[^{}]*\})*)\}", re.S)
-_LATEX_ENV_DECISION = re.compile(r"\\begin\{(beslut|attsatser|beslutsatser)\}(.*?)\\end\{\1\}", re.S | re.I)
+_LATEX_ENV_DECISION = re.compile(r"\\begin\{(beslut|beslutsatser)\}(.*?)\\end\{\1\}", re.S | re.I)
+# Attsatser are what a proposal or a decision says: "att" lines, decided only under a Beslut heading.
+_LATEX_ENV_ATT = re.compile(r"\\begin\{(attsatser|itemize|enumerate)\}(.*?)\\end\{\1\}", re.S | re.I)
+_LATEX_COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
 _LATEX_MEMBER = re.compile(r"\\(?:medlem|förtroendevald|ledamot)(?:\[([^\]]*)\])?\{([^{}]*)\}\{([^{}]*)\}(?:\{([^{}]*)\})?")
 _LATEX_NOISE = re.compile(r"\\(?:label|hypertarget)\{[^{}]*\}|\\[a-zA-Z]+\*?(?:\[[^\]]*\])?")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+
+
+MAX_LINES = 20_000  # lines read of one document: a 55-page protocol with its appendices has 3,000
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,15 @@ def _latex_lines(text: str) -> list[tuple[str, int, bool]]:
             role, name, present = m[2], m[3], m[4]
         return f"\n\x01{name}\x02{role}\x02{present}\n"
 
+    def atts(m: re.Match) -> str:
+        items = [" ".join(i.split()) for i in re.split(r"\\item\b", m[2]) if i.strip()]
+        prefix = "att " if m[1].lower() == "attsatser" else "- "
+        lines = [_latex_plain(i) for i in items]
+        return "\n" + "\n".join(ln if ln.lower().startswith(prefix) else prefix + ln for ln in lines) + "\n\n"
+
+    text = _LATEX_COMMENT.sub("", text)
     text = _LATEX_ENV_DECISION.sub(decision, text)
+    text = _LATEX_ENV_ATT.sub(atts, text)
     text = _LATEX_MEMBER.sub(member, text)
     out: list[tuple[str, int, bool]] = []
     pos = 0
@@ -65,6 +79,8 @@ def source_lines(pages: tuple[str, ...]) -> list[Line]:
     """Every line of the pages, markup headings marked with their level, markup removed."""
     lines: list[Line] = []
     for page_no, page in enumerate(pages):
+        if len(lines) >= MAX_LINES:
+            break
         if _is_latex(page):
             for text, level, starred in _latex_lines(page):
                 if text.startswith("\x01"):
@@ -89,4 +105,6 @@ def source_lines(pages: tuple[str, ...]) -> list[Line]:
                     level, text = len(m[1]), m[2]
             text = _BOLD.sub(lambda b: b[1] or b[2], text)
             lines.append(Line(" ".join(text.split()), page_no, level))
-    return lines
+            if len(lines) >= MAX_LINES:
+                break
+    return lines[:MAX_LINES]

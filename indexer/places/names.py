@@ -10,6 +10,7 @@ from ..lang import ascii_slug, fold
 DATA = Path(__file__).with_name("data")
 # Text looked at for names: a document names its municipalities early and often.
 MAX_TEXT = 2_000_000
+MAX_HOMOGRAPH_TRIES = 200  # a homograph seen this often without saying it is the place is the common word
 
 
 def _rows(filename: str) -> list[list[str]]:
@@ -49,22 +50,56 @@ def _variants(name: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _pattern() -> tuple[re.Pattern, dict[str, str]]:
-    canonical: dict[str, str] = {}
+def _forms() -> tuple[dict[str, list[tuple[str, ...]]], dict[tuple[str, ...], str]]:
+    """Every written form by its first word: first word -> word sequences (longest first); sequence -> name."""
+    canonical: dict[tuple[str, ...], str] = {}
     for name in (*MUNICIPALITIES, *REGIONS):
         for form in _variants(name):
-            canonical.setdefault(form, name)
+            canonical.setdefault(tuple(form.split()), name)
     for form, name in _IRREGULAR.items():
-        canonical[form] = name
-    alternatives = sorted(canonical, key=len, reverse=True)
-    body = "|".join(re.escape(a).replace(r"\ ", r"[ \t]+") for a in alternatives)
-    # The name, then a genitive s (Lerums, Vänersborgs, LERUMS); never the start of a longer word.
-    pattern = re.compile(rf"(?<![\w-])(?P<name>{body})(?P<gen>s|S)?(?![\w])")
-    return pattern, canonical
+        canonical[(form,)] = name
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for words in canonical:
+        by_first.setdefault(words[0], []).append(words)
+    for forms in by_first.values():
+        forms.sort(key=len, reverse=True)
+    return by_first, canonical
 
 
-def _canonical_form(form: str, canonical: dict[str, str]) -> str:
-    return canonical.get(re.sub(r"[ \t]+", " ", form), "")
+# A word that could begin a name: capitalised, not inside a longer word or a hyphenated compound's tail.
+_CAPITALISED = re.compile(r"(?<![\w-])[A-ZÅÄÖÉÜ][\w]*(?:-[A-ZÅÄÖÉÜ]?[\w]+)*")
+_NEXT_WORD = re.compile(r"[ \t]+([\w-]+)")
+
+
+def _match_at(text: str, m: re.Match, by_first, canonical) -> tuple[str, int, bool] | None:
+    """(name, end, genitive) for a name that begins with the word `m`, the longest written form first."""
+    word = m[0]
+    candidates = []
+    for first in (word, word[:-1] if word[-1:] in "sS" else None):
+        if first and first in by_first:
+            candidates += [(forms, first != word) for forms in by_first[first]]
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: len(c[0]), reverse=True)
+    for forms, genitive in candidates:
+        end, ok = m.end(), True
+        if len(forms) > 1:
+            if genitive:
+                continue  # only the last word of a name takes the genitive s
+            for want in forms[1:]:
+                nxt = _NEXT_WORD.match(text, end)
+                if nxt is None or nxt[1] not in (want, want + "s", want + "S"):
+                    ok = False
+                    break
+                end = nxt.end()
+                genitive = nxt[1] != want
+                if genitive and want is not forms[-1]:
+                    ok = False
+                    break
+            if not ok:
+                continue
+        return canonical[forms], end, genitive
+    return None
 
 
 def _previous_word(text: str, start: int) -> tuple[str, str]:
@@ -77,14 +112,13 @@ def _previous_word(text: str, start: int) -> tuple[str, str]:
     return word, between
 
 
-def _is_place(text: str, m: re.Match, name: str) -> bool:
-    """Whether a homograph found at `m` means the municipality."""
-    end = m.end()
+def _is_place(text: str, start: int, end: int, genitive: bool) -> bool:
+    """Whether a homograph found at text[start:end] means the municipality."""
     if _ORGANISATION.match(text, end):
         return True
-    if m["gen"]:
+    if genitive:
         return False  # "Marks" and "Lunds" are places only as "Marks kommun", "Lunds kommun"
-    word, between = _previous_word(text, m.start())
+    word, between = _previous_word(text, start)
     stripped = between.replace(" ", "")
     if any(c in ".!?:\n" for c in stripped) or between == "^":
         return False  # a sentence or a line begins with it: "Vara med …", "Mark och vatten"
@@ -104,27 +138,38 @@ def find_municipalities(text: str, field: bool = False) -> tuple[str, ...]:
     if not text:
         return ()
     text = text[:MAX_TEXT]
-    pattern, canonical = _pattern()
+    by_first, canonical = _forms()
     if field:
-        bare = re.sub(r"(?:s)?[ \t]+(?:kommun|stad|Stad|Kommun|KOMMUN|STAD)$", "", text.strip())
-        if bare in canonical or bare.rstrip("s") in canonical:
-            return (canonical.get(bare) or canonical[bare.rstrip("s")],)
+        bare = re.sub(r"[ \t]+(?:kommun|stad|Stad|Kommun|KOMMUN|STAD)$", "", text.strip())
+        for form in (bare, bare[:-1] if bare[-1:] in "sS" else None):
+            if form and tuple(form.split()) in canonical:
+                return (canonical[tuple(form.split())],)
     found: dict[str, None] = {}
-    taken_until = -1
-    for m in pattern.finditer(text):
-        if m.start() < taken_until:
+    tries: dict[str, int] = {}
+    settled: set[str] = set()  # words whose every further match is known to add nothing
+    taken_until = 0  # the end of the last name found: "Gotland" in "Region Gotland" is the region's
+    for m in _CAPITALISED.finditer(text):
+        if m.start() < taken_until or m[0] in settled or (m[0] not in by_first and m[0][:-1] not in by_first):
             continue
-        name = _canonical_form(m["name"], canonical)
-        if not name:
+        hit = _match_at(text, m, by_first, canonical)
+        if hit is None:
             continue
-        if _COUNTY.match(text, m.end()) and name in MUNICIPALITIES:
+        name, end, genitive = hit
+        taken_until = end
+        if name in found:
+            if end == m.end():
+                settled.add(m[0])  # a one-word name already found: its later mentions change nothing
+            continue
+        if _COUNTY.match(text, end) and name in MUNICIPALITIES:
             continue  # "Kalmar län", "Jönköpings län": the county, not the municipality
-        if text[max(0, m.start() - 7):m.start()].rstrip().endswith("Region") and name in MUNICIPALITIES:
-            continue  # "Region Gotland" is found as the region itself
-        if name in HOMOGRAPHS and not _is_place(text, m, name):
-            continue
-        found.setdefault(name)
-        taken_until = m.end()
+        if name in HOMOGRAPHS:
+            if tries.get(name, 0) >= MAX_HOMOGRAPH_TRIES:
+                settled.add(m[0])
+                continue
+            if not _is_place(text, m.start(), end, genitive):
+                tries[name] = tries.get(name, 0) + 1
+                continue
+        found[name] = None
     return tuple(found)
 
 
