@@ -56,11 +56,14 @@ Ordföranden tackade alla.
 STRATEGY_MINUTES = """\
 Anteckningar 5 maj 2022
 
-1. Agenda 2030
+1. Mötets öppnande
+Ordföranden öppnade mötet.
+
+2. Agenda 2030
 Vi gick igenom de globala målen.
 Beslut: Vi följer upp målen.
 
-2. Nästa möte
+3. Nästa möte
 Hösten 2022.
 """
 
