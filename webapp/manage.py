@@ -80,13 +80,18 @@ def edit(doc_id: str):
         change = edit_document(archive_dir(), doc.id, sidecar, who())
     except ChangeError as e:
         abort(409, description=f"Uppgifterna kunde inte sparas: {e}.")
+    _saved(change)
+    return redirect(url_for("web.document", doc_id=doc.id), code=303)
+
+
+def _saved(change) -> None:
+    """After an edit: the index brought up to date, and the coordinator told which fields changed."""
     if change is None:
         flash("Inget ändrades.", "info")
-    else:
-        reindex()
-        fields = ", ".join(FIELD_LABELS[f] for f in change.detail.get("changed", {}))
-        flash(f"Sparat: {fields}.", "success")
-    return redirect(url_for("web.document", doc_id=doc.id), code=303)
+        return
+    reindex()
+    fields = ", ".join(FIELD_LABELS[f] for f in change.detail.get("changed", {}))
+    flash(f"Sparat: {fields}.", "success")
 
 
 # -- a meeting's title, place, themes and speakers ---------------------------------------------
@@ -143,12 +148,7 @@ def edit_meeting_page(group: str, folder: str):
     if errors or page["message"]:
         return render_template("meeting_edit.html", errors=errors, values=fields,
                                speakers=speakers_text(fields.speakers), **page), 400
-    if change is None:
-        flash("Inget ändrades.", "info")
-    else:
-        reindex()
-        named = ", ".join(FIELD_LABELS[f] for f in change.detail.get("changed", {}))
-        flash(f"Sparat: {named}.", "success")
+    _saved(change)
     return redirect(url_for("web.meeting", group=group, folder=folder), code=303)
 
 

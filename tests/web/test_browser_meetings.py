@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 from coord import NAME, PASSWORD
 from meeting_archive import LERUM, MINUTES, build_meetings
-from test_browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, serve
+import test_browser as shared
+from test_browser import CHROMIUM, axe_violations, new_page, serve
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
 
+# The browser and axe-core of test_browser.py, as this module's fixtures too.
+browser, axe_source = shared.browser, shared.axe_source
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -32,27 +35,9 @@ def url(site):
     yield from serve(site[1])
 
 
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    from importlib.resources import files
-
-    return (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser, url):
-    context = browser.new_context(base_url=url, locale="sv-SE", viewport=DESKTOP)
-    page = context.new_page()
+    context, page = new_page(browser, url)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" and

@@ -193,6 +193,16 @@ def test_decisions_page_lists_searches_and_links_to_items(client):
     assert client.get("/groups/naturvard/decisions?from=x").status_code == 400
 
 
+def test_decisions_page_pages(client):
+    first = text(client.get("/groups/naturvard/decisions?limit=3"))
+    assert first.count('class="decision-entry"') == 3 and "4 beslut" in first
+    assert 'href="/groups/naturvard/decisions?limit=3&amp;page=2" rel="next"' in first
+    second = text(client.get("/groups/naturvard/decisions?limit=3&page=2"))
+    assert second.count('class="decision-entry"') == 1 and "Gruppen besöker" in second and 'rel="prev"' in second
+    beyond = text(client.get("/groups/naturvard/decisions?limit=3&page=9"))
+    assert "Sidan 9 finns inte" in beyond
+
+
 def test_decisions_page_ignores_another_group_in_the_url(client):
     html = text(client.get("/groups/naturvard/decisions?group=miljostrategi"))
     assert "Vi följer upp målen" not in html and "4 beslut" in html
