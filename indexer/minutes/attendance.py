@@ -15,15 +15,18 @@ _ABSENT = r"Förhinder|Anmält förhinder|Anmälda förhinder|Frånvarande(?:\s+
 LABEL = re.compile(rf"^(?P<label>{_PRESENT}|{_ABSENT})\b\s*(?:\([^)]*\))?\s*[:.\-–]?\s*(?P<rest>.*)$", re.I)
 _ABSENT_LABEL = re.compile(rf"^(?:{_ABSENT})", re.I)
 # A line that ends the list: another field of the minutes' head, or running text.
-_OTHER_FIELD = re.compile(r"^(?:Datum|Tid|Plats|Justerare|Justering|Ordförande|Sekreterare|Protokollförare|"
+_OTHER_FIELD = re.compile(r"^(?:§|(?:Datum|Tid|Plats|Justerare|Justering|Ordförande|Sekreterare|Protokollförare|"
                           r"Mötesordförande|Mötessekreterare|Kallade|Övriga|Dagordning|Föredragningslista|Mötet|"
-                          r"Justeras|Underskrift|Vid protokollet|Närvarande|Punkt|Paragraf|§)\b.*[:.]?", re.I)
+                          r"Justeras|Underskrift|Vid protokollet|Närvarande|Punkt|Paragraf)\b)", re.I)
 _BULLET = re.compile(r"^[-*•●–]\s")
 _HEADER_CELLS = {"namn", "name", "organisation", "kommun", "roll", "funktion", "närvarande", "deltagare",
                  "organisation/kommun", "kommun/organisation", "förvaltning", "titel", "närvaro", "ja/nej"}
 _YES = {"ja", "x", "närvarande", "yes", "✓", "✔"}
 _NO = {"nej", "no", "frånvarande", "förhinder", "-", "–"}
 _NAME = re.compile(r"^[A-ZÅÄÖÉÜ][\w'’.\-]*(?:\s+(?:[A-ZÅÄÖÉÜ][\w'’.\-]*|af|von|van|de|\"[^\"]+\"))*$")
+_RUN_TOGETHER = re.compile(r"^(?P<name>[A-ZÅÄÖÉÜ][\w'’-]+(?:\s+[A-ZÅÄÖÉÜ][\w'’-]+){1,2}?)\s+(?P<org>"
+                          r"[A-ZÅÄÖ][\w-]*\s+(?:kommun|stad|Stad)\b.*|Länsstyrelsen\b.*|Region\s.*|"
+                          r"Västra Götalandsregionen\b.*|Energikontor\b.*|Göteborgsregionen\b.*)$")
 _TYPST_PEOPLE = re.compile(r"#deltagere\((.*?)\n\)", re.S)
 
 
@@ -33,14 +36,25 @@ def _person(entry: str) -> Person | None:
     if not entry:
         return None
     org = ""
-    m = re.match(r"^(.*?)\s*\((.*?)\)\s*$", entry)
+    if "|" in entry:  # a table row: name, organisation, role…
+        cells = [c.strip() for c in entry.split("|")]
+        entry, org = cells[0], next((c for c in cells[1:] if c), "")
+    m = None if org else re.match(r"^(.*?)\s*\((.*?)\)\s*$", entry)
     if m:
         entry, org = m[1], m[2]
-    else:
-        for sep in (" | ", "|", " – ", " — ", " - ", ", ", ": "):
+        run = _RUN_TOGETHER.match(entry)
+        if run:  # "Malin Hedlund Ulricehamns kommun (värd)"
+            entry, org = run["name"], f"{run['org']} ({org})"
+    elif not org:
+        for sep in (" – ", " — ", " - ", ", ", ": "):
             if sep in entry:
                 entry, org = (part.strip() for part in entry.split(sep, 1))
                 break
+        else:
+            # A table whose cells the PDF's text ran together: "Malin Hedlund Ulricehamns kommun (värd)".
+            m = _RUN_TOGETHER.match(entry)
+            if m:
+                entry, org = m["name"], m["org"]
     name = entry.strip(" ,;:")
     words = name.split()
     if len(words) >= 3 and re.fullmatch(r"[a-z0-9._]+", words[-1]):
@@ -75,11 +89,12 @@ def _entries(block: list[str]) -> list[str]:
         not any(ln.endswith(",") or ln.startswith(",") for ln in lines)
     if per_line:
         return lines
-    joined = ""
-    for ln in lines:
-        # A name wrapped over two lines ("Jens" / "Nilsson") continues; a comma starts the next.
-        joined = f"{joined} {ln}" if joined else ln
-    return re.split(r",|\s+och\s+|\s+samt\s+", joined)
+    # A name wrapped over two lines ("Jens" / "Nilsson") continues; a comma starts the next.
+    joined = " ".join(lines)
+    # "…(Energikontor Väst). Föreläsare: …": another list begins.
+    joined = re.split(r"\.\s+[A-ZÅÄÖ][\wåäö ]{2,30}:", joined)[0]
+    # Commas inside parentheses belong to the organisation: "Mikael Forsberg (Trollhättans stad, värd)".
+    return re.split(r",(?![^()]*\))|\s+och\s+(?![^()]*\))|\s+samt\s+(?![^()]*\))", joined)
 
 
 def _block(lines: list[Line], start: int, rest: str) -> list[str]:
@@ -98,8 +113,9 @@ def _block(lines: list[Line], start: int, rest: str) -> list[str]:
                 break
             continue
         blank = 0
-        if len(text) > 120 or re.match(r"^(?:§\s*)?\d{1,3}\s*[.)|]", text) or \
-                (text.endswith(".") and len(text.split()) > 5):
+        listing = text.count(",") >= 3  # a paragraph of "Name (Organisation), …" is still the list
+        if (len(text) > 120 and not listing) or re.match(r"^(?:§\s*)?\d{1,3}\s*[.)|]", text) or \
+                (text.endswith(".") and len(text.split()) > 5 and not listing):
             break
         block.append(text)
     return block

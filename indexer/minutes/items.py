@@ -23,7 +23,9 @@ _PUNKT = re.compile(r"^(?:Punkt|PUNKT|Pkt\.?)\s*(\d{1,3})\s*[.:)\-–]?\s*(.*)$"
 _TABLE_ROW = re.compile(r"^(?:§\s*)?(\d{1,3})\s*[.,)]?\s*\|\s*(.*)$")
 _NUMBERED = re.compile(r"^(\d{1,2})(?:[.)]|(?=\s+[A-ZÅÄÖ]))\s*(.*)$")
 _SUB_NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}")
-_TIME_OR_DATE = re.compile(r"^\d{1,2}[.:]\d{2}\b|^\d{1,2}\.\s*(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)", re.I)
+# "13.00 Lunch", "12. mars": a time or a date, never an item (Swedish writes months in lower case).
+_TIME_OR_DATE = re.compile(r"^\d{1,2}[.:]\d{2}\b|^\d{1,2}\.?\s*(?:januari|februari|mars|april|maj|juni|juli|augusti|"
+                           r"september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|okt|nov|dec)\b")
 _HEAD_FIELD = re.compile(r"^(?:Kallade|Plats|Datum|Tid|Närvarande|Frånvarande|Signaturer|Justering|Underskrifter)\b:?",
                          re.I)
 # Where the minutes end and their appendices begin: an item after this is another document's.
@@ -53,6 +55,10 @@ MAX_SENTENCE = 1000  # characters looked at either side of a decision's verb
 # "Beslut om att övergå till ny hemsida.", "Beslut återbäring laddning." in running text; not "Beslut har kommit".
 _INLINE_LABEL = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))Beslut(?:\s+om)?\s+(?!(?:har|hade|kom|kommer|ska|skall|tas|togs|"
                            rf"fattas|fattades|behöver|måste|finns|saknas|är|var|om\s+\w+\s+tas)\b)[a-zåäö]{_TAIL}")
+_DECISION_TITLE = re.compile(r"^(?:Beslut|Beslut och .*|Diskussion och beslut|Beslut och fortsatt arbete)$", re.I)
+_NOT_A_DECISION = re.compile(r"^(?:Nästa möte|Vid pennan|Vid protokollet|Anteckningar:|Antecknat av|Justeras|Mötet avslut|"
+                             r"Sida \d+|Sidan \d+)", re.I)
+_POINT_START = re.compile(r"^(?:[-–•●*]\s|\d{1,2}[.)]\s|[a-zA-Z][.)]\s|Åtgärd|Ansvarig|Beslut|att\s|Sida\s\d|Sidan\s\d)")
 _PROPOSAL = re.compile(r"^(?:Förslag|Förslag till beslut|Yrkande|Yrkanden|Styrelsens förslag)\b.*$")
 _MARGIN = re.compile(r"^(.*\S)\s*Beslut$")  # "… väljs till mötesordförande. Beslut": the margin's word
 _ATT = re.compile(r"^att\s+\S")
@@ -103,9 +109,11 @@ def _headline_like(title: str) -> bool:
 
 def _candidates(lines: list[Line]) -> dict[str, list[_Heading]]:
     found: dict[str, list] = {"§": [], "punkt": [], "table": [], "markup": [], "numbered": [], "labels": []}
+    in_list = False  # after a line ending in ":", numbered lines are that list's points
     for i, ln in enumerate(lines):
         text = ln.text
         if not text:
+            in_list = False
             continue
         if ln.level:
             if LABEL.match(text) or _HEAD_FIELD.match(text):
@@ -124,8 +132,10 @@ def _candidates(lines: list[Line]) -> dict[str, list[_Heading]]:
             found["table"].append(_Heading(i, "table", m[1], _title(m[2])))
         elif not _SUB_NUMBER.match(text) and not _TIME_OR_DATE.match(text) and (m := _NUMBERED.match(text)):
             title = _title(m[2])
-            if _headline_like(title):
+            if _headline_like(title) and not in_list:
                 found["numbered"].append(_Heading(i, "numbered", m[1], title))
+            continue
+        in_list = text.endswith(":")
     return found
 
 
@@ -289,7 +299,9 @@ def _decisions(lines: list[str]) -> str | None:
     for i, text in enumerate(lines):
         if re.search(r"beslutar|beslutade|beslöt", text) and not text.rstrip().endswith("."):
             atts = []
-            for nxt in lines[i + 1:i + 10]:
+            for nxt in lines[i + 1:i + 20]:
+                if not nxt:
+                    continue
                 if not _ATT.match(nxt):
                     break
                 atts.append(nxt)
@@ -302,9 +314,35 @@ def _decisions(lines: list[str]) -> str | None:
     return "; ".join(" ".join(f.split()) for f in found)[:MAX_DECISION]
 
 
+def _unwrap(lines: list[str]) -> list[str]:
+    """Lines with a PDF's line wrapping undone: a line that does not start a point continues the one before."""
+    out: list[str] = []
+    for text in lines:
+        if out and out[-1] and text and not _POINT_START.match(text) and \
+                (text[:1].islower() or not out[-1].endswith((".", "!", "?", ":"))):
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+    return out
+
+
+def _listed_decisions(lines: list[str]) -> str | None:
+    """An item called "Beslut": each of its points is a decision (the next meeting and the scribe aside)."""
+    points = []
+    for text in _unwrap(lines):
+        text = re.sub(r"^(?:\d{1,2}[.)]|[a-z][.)])\s+", "", text.strip(" -–•●*"))
+        if not text or _NOT_A_DECISION.match(text):
+            continue
+        who = _WHO.search(" " + text)
+        points.append(text[:max(0, who.start() - 1)].strip() if who else text)
+    points = [p for p in points if p]
+    return "; ".join(points)[:MAX_DECISION] if points else None
+
+
 def _actions(lines: list[str]) -> tuple[Action, ...]:
     found: list[Action] = []
     in_table = False
+    lines = _unwrap(lines)
     for i, text in enumerate(lines):
         if _ACTION_TABLE.match(text):
             in_table = True
@@ -324,8 +362,13 @@ def _actions(lines: list[str]) -> tuple[Action, ...]:
             elif i + 1 < len(lines):
                 who = _WHO.search(" " + lines[i + 1])
             found.append(Action(what.strip(), who[1].strip() if who else ""))
-        elif (who := _WHO.search(" " + text)) and not any(a.who for a in found[-1:]) and found:
-            found[-1] = Action(found[-1].text, who[1].strip())
+        elif (who := _WHO.search(" " + text)) and found and not found[-1].who and i and not lines[i - 1:i][0]:
+            found[-1] = Action(found[-1].text, who[1].strip())  # "Ansvarig: …" on the line after the action
+        elif who := _WHO.search(" " + text):
+            # "Gruppen tar fram skolmaterial. Ansvarig: Camilla Persson": the sentence before is the action.
+            what = re.sub(r"^(?:\d{1,2}[.)]|[a-z][.)])\s+", "", text[:max(0, who.start() - 1)].strip(" ,;.-–•"))
+            if what:
+                found.append(Action(what, who[1].strip()))
     return tuple(a for a in found if a.text)[:50]
 
 
@@ -371,7 +414,10 @@ def parse_minutes(pages: tuple[str, ...], paged: bool = False) -> MinutesParse:
             if k is not None and len(body[k]) <= MAX_TITLE:
                 title, body = _title(body[k]), body[k + 1:]
         text = "\n".join(body).strip()
+        decision = _decisions(body[:MAX_BODY_LINES])
+        if decision is None and _DECISION_TITLE.match(title):
+            decision = _listed_decisions(body[:MAX_BODY_LINES])
         items.append(AgendaItem(
             number=h.number, title=title, page=lines[h.at].page + 1 if paged else None, text=text,
-            decision=_decisions(body[:MAX_BODY_LINES]), actions=_actions(body[:MAX_BODY_LINES])))
+            decision=decision, actions=_actions(body[:MAX_BODY_LINES])))
     return MinutesParse(items=tuple(items), attendees=present, absent=absent)
