@@ -28,9 +28,10 @@ def themes(n: int) -> list[tuple[str, str]]:
 
 
 def largest(width: int, char: str = "å") -> list[tuple[str, str]]:
-    """Every facet full: 50 groups and themes of `width` characters, 50 years, every type."""
+    """Every facet full: 50 groups, themes and municipalities of `width` characters, 50 years, every type."""
     return ([("group", f"g{i}".ljust(width, char)) for i in range(50)]
             + [("theme", f"t{i}".ljust(width, char)) for i in range(50)]
+            + [("municipality", f"m{i}".ljust(width, char)) for i in range(50)]
             + [("type", t) for t in DOCUMENT_TYPES] + [("year", str(1900 + i)) for i in range(50)]
             + [("from", "1900-01-01"), ("to", "2099-12-31")])
 
@@ -41,7 +42,7 @@ CASES = {
     "50 themes of 40 characters": themes(50),
     "51 themes": themes(51),
     "2,000 themes (the attack)": themes(2000),
-    "201 parameters": [(f"utm_{i}", "x") for i in range(201)],
+    "251 parameters": [(f"utm_{i}", "x") for i in range(251)],
     "page=²": [("page", "²")],
     "every facet full, 60 characters a value (fits 8 KB)": largest(60, "x"),
     "every facet full, 200 emoji a value": largest(200, "😀"),
