@@ -28,10 +28,9 @@ def themes(n: int) -> list[tuple[str, str]]:
 
 
 def largest(width: int, char: str = "å") -> list[tuple[str, str]]:
-    """Every facet full: 50 groups, themes and municipalities of `width` characters, 50 years, every type."""
+    """Every facet full: 50 groups and themes of `width` characters, 50 years, every type."""
     return ([("group", f"g{i}".ljust(width, char)) for i in range(50)]
             + [("theme", f"t{i}".ljust(width, char)) for i in range(50)]
-            + [("municipality", f"m{i}".ljust(width, char)) for i in range(50)]
             + [("type", t) for t in DOCUMENT_TYPES] + [("year", str(1900 + i)) for i in range(50)]
             + [("from", "1900-01-01"), ("to", "2099-12-31")])
 
