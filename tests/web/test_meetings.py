@@ -332,3 +332,14 @@ def test_editing_an_unknown_meeting_is_404(coord):
     for url in ("/meetings/naturvard/2099-01-01/edit", "/meetings/naturvard/../edit", "/meetings/okand/2023-10-10/edit",
                 "/meetings/naturvard/..%2F..%2Fetc/edit"):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_form_over_500_kb_is_refused_before_it_is_read(coord):
+    _, app = coord
+    client = app.test_client()
+    body = b"name=anna&password=" + b"x" * 600_000  # no CSRF token: the size answers first
+    r = client.post("/login", data=body, content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 413 and "Formuläret är för stort" in text(r)
+    r = client.post("/login", data=b"name=anna&password=" + b"x" * 400_000,
+                    content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 400  # under the bound: read, and refused for its missing token
