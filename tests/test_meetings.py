@@ -127,3 +127,10 @@ def test_cli_search_by_municipality(tiny, capsys):
     assert main(["search", "parkslide", *loc, "--municipality", "Alingsas"]) == 0
     out = capsys.readouterr().out
     assert "1 document(s)" in out and "anteckningar.docx" in out
+
+
+def test_attendees_keep_their_organisation_from_pdf_and_docx_tables(sample_index):
+    pdf = {p.name: p.organisation for p in sample_index.meeting("miljostrategi/2019-09-05-vanersborg").attendees}
+    assert pdf["Anders Holm"] == "Skövde kommun" and pdf["Eva Lindgren"] == "Vänersborgs kommun (värd)"
+    docx_table = {p.name: p.organisation for p in sample_index.meeting("naturvard/2023-10-10-lerum").attendees}
+    assert docx_table["Kristina Åhlén"] == "Lerums kommun" and "Namn" not in docx_table
