@@ -27,7 +27,8 @@ MAX_SPEAKERS = 30
 CHANGES_SHOWN = 200
 ACTION_LABELS = {
     "upload": "Laddade upp", "replace": "Ersatte", "meeting": "Skapade mötet", "edit": "Rättade uppgifter",
-    "meeting-edit": "Rättade mötet", "move": "Flyttade", "remove": "Tog bort", "restore": "Återställde", "import": "Importerade",
+    "meeting-edit": "Rättade mötet", "move": "Flyttade", "remove": "Tog bort", "restore": "Återställde",
+    "import": "Importerade",
     "trash-empty": "Tömde ur papperskorgen", "user-add": "Skapade kontot", "user-passwd": "Bytte lösenord för",
     "user-remove": "Tog bort kontot",
 }

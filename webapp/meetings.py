@@ -49,10 +49,16 @@ def _plain(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _heads(paragraph: str, item: AgendaItem) -> bool:
-    """Whether a paragraph is where `item` starts: its number, then its title, at the start."""
-    text, number, title = _plain(paragraph), _plain(item.number), _plain(item.title)
-    return number in text[:len(number) + 12] and title in text[:len(number) + len(title) + 16]
+# An item's heading is looked for among this many paragraphs after the previous item's,
+# so a document of many items and paragraphs costs items x window, not items x paragraphs.
+ITEM_WINDOW = 400
+_HEAD = 200  # characters of a paragraph that can hold an item's number and title
+
+
+def _heads(head: str, item: AgendaItem) -> bool:
+    """Whether a paragraph (its first characters, plain) is where `item` starts: its number, then its title."""
+    number, title = _plain(item.number), _plain(item.title)[:_HEAD]
+    return number in head[:len(number) + 12] and title in head[:len(number) + len(title) + 16]
 
 
 def mark_items(pages: list[dict], items: tuple[AgendaItem, ...]) -> None:
@@ -64,21 +70,25 @@ def mark_items(pages: list[dict], items: tuple[AgendaItem, ...]) -> None:
     it has a page.
     """
     flat = [(page["number"], para) for page in pages for para in page["paragraphs"]]
+    heads = [_plain(para["text"][:_HEAD * 2])[:_HEAD] for _, para in flat]
+    first_of_page: dict[int, int] = {}
+    for k, (n, _) in enumerate(flat):
+        first_of_page.setdefault(n, k)
     cursor, used = 0, set()
     for item in items:
         anchor = item_anchor(item.number)
         if anchor in used:  # a number twice (numbering that restarts): the first keeps it
             continue
-        found = [k for k in range(cursor, len(flat))
-                 if (item.page is None or flat[k][0] == item.page) and _heads(flat[k][1]["text"], item)]
-        body = _plain(item.text)[:400]
-        followed = [k for k in found if body and k + 1 < len(flat)
-                    and (after := _plain(flat[k + 1][1]["text"])[:40]) and after in body]
+        found = [k for k in range(cursor, min(len(flat), cursor + ITEM_WINDOW))
+                 if (item.page is None or flat[k][0] == item.page) and _heads(heads[k], item)]
+        body = _plain(item.text[:800])[:400]
+        followed = [k for k in found if body and k + 1 < len(flat) and heads[k + 1][:40]
+                    and heads[k + 1][:40] in body]
         target = (followed or found or [None])[0]
         if target is not None:
             cursor = target + 1
         elif item.page is not None:
-            target = next((k for k, (n, _) in enumerate(flat) if n == item.page), None)
+            target = first_of_page.get(item.page)
         if target is not None:
             flat[target][1]["anchors"].append(anchor)
             used.add(anchor)

@@ -88,7 +88,8 @@ def test_a_new_member_opens_a_meeting_and_reads_the_decisions(page, axe_source, 
 
     # Previous and next meeting by keyboard-reachable links.
     page.go_back()
-    page.get_by_role("navigation", name="Gruppens andra möten").get_by_role("link", name=re.compile("Nästa möte")).click()
+    neighbours = page.get_by_role("navigation", name="Gruppens andra möten")
+    neighbours.get_by_role("link", name=re.compile("Nästa möte")).click()
     page.wait_for_url(re.compile("/meetings/naturvard/2024-02-01$"))
 
 
