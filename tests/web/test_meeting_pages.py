@@ -8,6 +8,8 @@ import pytest
 from coord import TOKEN, sign_in
 from meeting_archive import BORAS, LATER, LERUM, MINUTES, SLIDES, build_meetings
 
+from webapp import create_app
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     return build_meetings(tmp_path_factory.mktemp("meetings"))[1]
@@ -344,3 +346,14 @@ def test_a_form_over_500_kb_is_refused_before_it_is_read(coord):
     r = client.post("/login", data=b"name=anna&password=" + b"x" * 400_000,
                     content_type="application/x-www-form-urlencoded")
     assert r.status_code == 400  # under the bound: read, and refused for its missing token
+
+
+def test_the_zip_is_linked_only_when_the_app_serves_it(tmp_path):
+    tiny, app = build_meetings(tmp_path)
+    if "meeting_zip" not in {e.rsplit(".", 1)[-1] for e in app.view_functions}:
+        assert "documents.zip" not in text(app.test_client().get(f"/meetings/{LERUM}"))
+        # Another part of the app (issue 16) registers the endpoint; the page finds it by name.
+        app = create_app({"TESTING": True, "ARKIV_ARCHIVE": str(tiny.root), "ARKIV_INDEX": str(tiny.index_dir)})
+        app.add_url_rule("/meetings/<group>/<folder>/documents.zip", endpoint="meeting_zip",
+                         view_func=lambda **kw: "")
+    assert f'href="/meetings/{LERUM}/documents.zip"' in text(app.test_client().get(f"/meetings/{LERUM}"))
