@@ -41,7 +41,7 @@ CASES = {
     "50 themes of 40 characters": themes(50),
     "51 themes": themes(51),
     "2,000 themes (the attack)": themes(2000),
-    "201 parameters": [(f"utm_{i}", "x") for i in range(201)],
+    "251 parameters": [(f"utm_{i}", "x") for i in range(251)],
     "page=²": [("page", "²")],
     "every facet full, 60 characters a value (fits 8 KB)": largest(60, "x"),
     "every facet full, 200 emoji a value": largest(200, "😀"),

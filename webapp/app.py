@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hosts = [h.strip() for h in hosts.split(",") if h.strip()]
     app.config["TRUSTED_HOSTS"] = hosts or None
     app.register_blueprint(bp)
+    app.before_request(_bounded_form)  # before CSRFProtect, which reads the form
     init_auth(app, archive)  # sign-in, CSRF on every form that changes anything
     app.register_blueprint(upload_bp)
     app.register_blueprint(manage_bp)
@@ -71,6 +72,17 @@ def _mail_settings(app: Flask, test_config: dict | None) -> MailSettings | None:
     if test_config and "ARKIV_MAIL" in test_config:
         return test_config["ARKIV_MAIL"]
     return MailSettings.from_environ(os.environ)
+
+
+def _bounded_form() -> None:
+    """Refuse an urlencoded body over MAX_FORM_MEMORY_SIZE before it is read.
+
+    Werkzeug reads such a body whole and holds its decoded fields (its form limit covers
+    multipart only), so a 300 MB title would otherwise cost a gigabyte before any check.
+    """
+    if request.mimetype == "application/x-www-form-urlencoded" and \
+            (request.content_length or 0) > current_app.config["MAX_FORM_MEMORY_SIZE"]:
+        abort(413)
 
 
 def _str(value) -> str | None:
@@ -156,6 +168,10 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(e):
+        if request.blueprint != "upload":  # a form of text fields (Werkzeug's MAX_FORM_MEMORY_SIZE)
+            return _error(413, "Formuläret är för stort",
+                          "Det du skickade är för långt för att tas emot. Ingenting ändrades.",
+                          "Gå tillbaka och korta texten.")
         limit = app.config.get("MAX_CONTENT_LENGTH")
         size = f" Gränsen är {formatting.file_size(limit)} per uppladdning." if limit else ""
         return _error(413, "Filerna är för stora",

@@ -18,7 +18,7 @@ MAX_WHO = 100
 # ?typ= -> the actions it shows.
 KINDS = {
     "uppladdningar": ("upload", "replace", "meeting", "import"),
-    "rattelser": ("edit",),
+    "rattelser": ("edit", "meeting-edit"),
     "flyttar": ("move",),
     "borttagningar": ("remove", "trash-empty"),
     "aterstallningar": ("restore",),
@@ -30,13 +30,15 @@ KIND_LABELS = {"uppladdningar": "Uppladdningar och nya möten", "rattelser": "R�
                "konton": "Konton"}
 ACTION_LABELS = {
     "upload": "Laddade upp", "replace": "Ersatte", "meeting": "Skapade mötet", "edit": "Rättade uppgifter om",
+    "meeting-edit": "Rättade uppgifter om mötet",
     "move": "Flyttade", "remove": "Tog bort", "restore": "Återställde", "import": "Importerade",
     "trash-empty": "Raderade för gott ur papperskorgen", "user-add": "Skapade kontot",
     "user-passwd": "Bytte lösenord för", "user-remove": "Tog bort kontot", "undo": "Ångrade",
 }
 UNDO_LABELS = {"edit": "rättelsen", "move": "flytten", "upload": "uppladdningen", "replace": "uppladdningen",
                "meeting": "uppladdningen"}
-FIELD_LABELS = {"title": "titel", "date": "datum", "type": "typ", "themes": "teman"}
+FIELD_LABELS = {"title": "titel", "date": "datum", "type": "typ", "themes": "teman", "place": "plats",
+                "speakers": "talare"}
 _MEETING = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:-(.+))?$")
 
 
@@ -118,7 +120,7 @@ class Names:
             parts.append(formatting.sv_date(m.date))
             if m.place:
                 parts.append(m.place)
-            return Named(", ".join(parts), url_for("web.group", slug=group, _anchor=f"mote-{name}"))
+            return Named(", ".join(parts), url_for("web.meeting", group=group, folder=name))
         found = _MEETING.match(name)
         if found:
             try:
@@ -152,7 +154,7 @@ def _value(x, missing: str) -> str:
 def _entry(c: Change, names: Names, log: list[Change], positions: dict[str, int], batches: set[str]) -> Entry:
     action = ACTION_LABELS.get(c.what, c.what)
     e = Entry(c, action, None)
-    if c.what == "meeting" and c.file:
+    if c.what in ("meeting", "meeting-edit") and c.file:
         e.subject = names.meeting(c.file)
     elif c.what.startswith("user-"):
         e.subject = Named(c.file or "")

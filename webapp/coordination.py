@@ -7,7 +7,8 @@ from datetime import date
 
 from flask import flash
 
-from indexer import OTHER_FOLDER, UNSORTED_FOLDER, IndexLocked, IndexSettings, Meeting, list_meetings, update_index
+from indexer import OTHER_FOLDER, UNSORTED_FOLDER, IndexLocked, IndexSettings, Meeting, Speaker, list_meetings, \
+    update_index
 
 from . import formatting
 from .archive import holder
@@ -52,6 +53,26 @@ def warning_label(text: str) -> str:
 
 def problem_label(reason: str) -> str:
     return PROBLEM_LABELS.get(reason) or formatting.status_label(reason)
+
+
+def one_line(text: str | None) -> str:
+    """A form field's text as one line: runs of white space (line breaks too) become one space."""
+    return " ".join((text or "").split())
+
+
+def speaker_lines(text: str | None) -> list[Speaker]:
+    """The speakers of a textarea, one a line as "name, organisation"; blank lines left out."""
+    found = []
+    for line in (text or "").splitlines():
+        name, _, org = line.partition(",")
+        if one_line(name) or one_line(org):
+            found.append(Speaker(one_line(name), one_line(org)))
+    return found
+
+
+def speakers_text(speakers) -> str:
+    """The textarea's text for `speakers`: what speaker_lines reads back."""
+    return "\n".join(s.name + (f", {s.organisation}" if s.organisation else "") for s in speakers)
 
 
 def parse_day(text: str) -> date | None:

@@ -1,6 +1,7 @@
 """Coordinators correct the archive: edit a document's metadata, move it, remove it, restore it.
 
     GET/POST /edit/<id>      title, date, type, themes -> the document's sidecar
+    GET/POST /meetings/<group>/<folder>/edit   title, place, themes, speakers -> meeting.toml
     GET/POST /move/<id>      to another meeting (or a group's Övrigt)
     GET/POST /remove/<id>    to the trash, after a confirmation
     GET      /trash          what was removed, by whom and when
@@ -14,19 +15,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 import re
 
-from indexer import DOCUMENT_TYPES, OTHER_FOLDER, ChangeError, Sidecar, UndoRefused, edit_document, \
-    move_document, remove_document, restore, trashed, undo_change
+from indexer import DOCUMENT_TYPES, OTHER_FOLDER, ChangeError, ConfigError, MeetingFields, Sidecar, UndoRefused, \
+    edit_document, edit_meeting, meeting_fields, move_document, place_name, remove_document, restore, trashed, \
+    undo_change
 
 from . import changelog
 from .archive import archive_dir, checked_id, get_index
 from .auth import coordinator_required, who
-from .coordination import FOLDER_LABELS, meeting_choices, parse_day, reindex
+from .coordination import FOLDER_LABELS, meeting_choices, one_line, parse_day, reindex, speaker_lines, \
+    speakers_text
 
 bp = Blueprint("manage", __name__)
 
 MAX_TEXT = 300
 FIELD_LABELS = changelog.FIELD_LABELS
 _CHANGE_ID = re.compile(r"^[0-9a-f]{16}$")
+MAX_SPEAKERS = 30
 
 
 def _document_or_404(doc_id: str):
@@ -74,13 +78,76 @@ def edit(doc_id: str):
         change = edit_document(archive_dir(), doc.id, sidecar, who())
     except ChangeError as e:
         abort(409, description=f"Uppgifterna kunde inte sparas: {e}.")
+    _saved(change)
+    return redirect(url_for("web.document", doc_id=doc.id), code=303)
+
+
+def _saved(change) -> None:
+    """After an edit: the index brought up to date, and the coordinator told which fields changed."""
     if change is None:
         flash("Inget ändrades.", "info")
-    else:
-        reindex()
-        fields = ", ".join(FIELD_LABELS[f] for f in change.detail.get("changed", {}))
-        flash(f"Sparat: {fields}.", "success")
-    return redirect(url_for("web.document", doc_id=doc.id), code=303)
+        return
+    reindex()
+    fields = ", ".join(FIELD_LABELS[f] for f in change.detail.get("changed", {}))
+    flash(f"Sparat: {fields}.", "success")
+
+
+# -- a meeting's title, place, themes and speakers ---------------------------------------------
+def _meeting_or_404(group: str, folder: str):
+    """The meeting as the index knows it: unknown groups, folders and hostile names are 404."""
+    record = get_index().meeting(checked_id(f"{group}/{folder}"))
+    if record is None:
+        abort(404)
+    return record.meeting
+
+
+def _meeting_form(form, errors: dict[str, str]) -> MeetingFields:
+    """The form's fields, checked; what is wrong goes into `errors` by field id."""
+    title, place = one_line(form.get("title")), one_line(form.get("place"))
+    for key, value, what in (("title", title, "Titeln"), ("place", place, "Platsen")):
+        if len(value) > MAX_TEXT:
+            errors[key] = f"{what} får vara högst {MAX_TEXT} tecken; den har {len(value)}."
+    speakers = speaker_lines(form.get("speakers"))
+    if len(speakers) > MAX_SPEAKERS:
+        errors["speakers"] = f"Högst {MAX_SPEAKERS} talare; du skrev {len(speakers)}."
+    elif any(len(s.name) > MAX_TEXT or len(s.organisation) > MAX_TEXT for s in speakers):
+        errors["speakers"] = f"Ett namn eller en organisation får vara högst {MAX_TEXT} tecken."
+    elif any(not s.name for s in speakers):
+        errors["speakers"] = "Varje rad behöver ett namn före kommatecknet: namn, organisation."
+    known = {t.name for t in get_index().config.themes}
+    themes = tuple(dict.fromkeys(t for t in form.getlist("themes") if t in known))
+    return MeetingFields(title=title, place=place, themes=themes, speakers=tuple(speakers))
+
+
+@bp.route("/meetings/<group>/<folder>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit_meeting_page(group: str, folder: str):
+    meeting = _meeting_or_404(group, folder)
+    where = meeting.folder
+    unreadable = False
+    try:
+        current = meeting_fields(archive_dir(), where)
+    except ConfigError:
+        current, unreadable = MeetingFields(), True
+    except ChangeError as e:  # keys this form does not know: rewriting would lose them
+        abort(409, description=f"Mötets uppgifter kan inte ändras här: {e}.")
+    page = {"meeting": meeting, "themes": get_index().config.themes, "unreadable": unreadable,
+            "folder_place": place_name(folder[11:]) or folder[11:].replace("-", " ").title(), "message": None}
+    if request.method == "GET":
+        return render_template("meeting_edit.html", errors={}, values=current,
+                               speakers=speakers_text(current.speakers), **page)
+    errors: dict[str, str] = {}
+    fields = _meeting_form(request.form, errors)
+    if not errors:
+        try:
+            change = edit_meeting(archive_dir(), where, fields, who())
+        except ChangeError as e:
+            page["message"] = f"Uppgifterna kunde inte sparas: {e}. Ingenting ändrades."
+    if errors or page["message"]:
+        return render_template("meeting_edit.html", errors=errors, values=fields,
+                               speakers=speakers_text(fields.speakers), **page), 400
+    _saved(change)
+    return redirect(url_for("web.meeting", group=group, folder=folder), code=303)
 
 
 # -- move -------------------------------------------------------------------------------

@@ -17,8 +17,10 @@ PER_PAGE = 10
 MAX_PER_PAGE = 100
 SORT_LABELS = {"relevance": "relevans", "newest": "nyast", "oldest": "äldst"}
 # URL parameter -> SearchRequest field, for the multi-valued facet filters (as the CLI's).
-FACET_FIELDS = {"group": "groups", "type": "types", "year": "years", "theme": "themes", "text": "texts"}
-FACET_TITLES = {"group": "Grupp", "type": "Typ", "year": "År", "theme": "Tema", "text": "Text"}
+FACET_FIELDS = {"group": "groups", "type": "types", "year": "years", "theme": "themes",
+                "municipality": "municipalities", "text": "texts"}
+FACET_TITLES = {"group": "Grupp", "type": "Typ", "year": "År", "theme": "Tema", "municipality": "Kommun",
+                "text": "Text"}
 # Numbers in a URL are ASCII digits: str.isdigit() and \d also take "²", "١" and "２", which
 # int() crashes on ("²") or reads quietly ("١" is 1) and no indexed year is written in.
 _NUMBER = re.compile(r"[0-9]+")
@@ -29,9 +31,9 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # of every other one, so an unbounded URL costs the server the square of what it cost to send
 # (2,000 themes: a 197 MB page).
 # Distinct name=value pairs, counted before anything else is read. Every facet at its limit
-# (50 groups, themes and years, the 5 types) and the six single parameters make 161; the rest
-# is room for what other sites append to a shared link (utm_source=...).
-MAX_PARAMS = 200
+# (50 groups, themes, years and municipalities, the 5 types) and the six single parameters make
+# 211; the rest is room for what other sites append to a shared link (utm_source=...).
+MAX_PARAMS = 250
 # Distinct values of one facet parameter: a person ticks a handful.
 MAX_FACET_VALUES = 50
 # Characters in one value other than q: the longest group or theme name in use is under 50,
@@ -147,6 +149,7 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
         types=types,
         themes=_many(args, "theme"),
         years=years,
+        municipalities=_many(args, "municipality"),
         texts=texts,
         date_from=date_from,
         date_to=date_to,
@@ -157,6 +160,61 @@ def search_request(args, *, max_page: int = 1000) -> SearchRequest:
     )
     _check_url(req)
     return req
+
+
+# -- the decisions list: /api/decisions and /groups/<slug>/decisions -------------------------
+DECISIONS_PER_PAGE = 50
+MAX_DECISION_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class DecisionQuery:
+    """What a decisions list asks: one group or all, words, a date span, a page."""
+
+    group: str | None = None
+    query: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+    per_page: int = DECISIONS_PER_PAGE
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def decision_query(args, groups, group: str | None = None) -> DecisionQuery:
+    """Turn URL arguments into a DecisionQuery; ParamError if invalid, with the search's bounds.
+
+    `groups` are the slugs the archive knows; `group` is the page's own group, which
+    the arguments cannot change.
+    """
+    _check_size(args)
+    if group is None:
+        group = _one(args, "group") or None
+        if group is not None and group not in groups:
+            raise ParamError(f"Okänd grupp ”{group}”. Möjliga grupper: {', '.join(groups)}.")
+    date_from = _date(args, "from", "Från-datumet")
+    date_to = _date(args, "to", "Till-datumet")
+    if date_from and date_to and date_from > date_to:
+        raise ParamError("Från-datumet ligger efter till-datumet.")
+    return DecisionQuery(group=group, query=_one(args, "q")[:MAX_QUERY_LENGTH].rstrip(), date_from=date_from,
+                         date_to=date_to, page=_positive(args, "page", "Sidnumret", 1, MAX_DECISION_PAGE),
+                         per_page=_positive(args, "limit", "Antalet beslut per sida", DECISIONS_PER_PAGE,
+                                            MAX_PER_PAGE))
+
+
+def decision_url(query: DecisionQuery, base: str, with_group: bool = False, **changes) -> str:
+    """The URL of `query` (with `changes`), defaults left out; the group only when `with_group`."""
+    q = replace(query, **changes)
+    args = [("group", q.group)] if with_group and q.group else []
+    args += [(k, v) for k, v in (("q", q.query), ("from", q.date_from and q.date_from.isoformat()),
+                                 ("to", q.date_to and q.date_to.isoformat())) if v]
+    if q.per_page != DECISIONS_PER_PAGE:
+        args.append(("limit", str(q.per_page)))
+    if q.page != 1:
+        args.append(("page", str(q.page)))
+    return f"{base}?{urlencode(args)}" if args else base
 
 
 def _check_url(req: SearchRequest) -> None:

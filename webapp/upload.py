@@ -20,7 +20,7 @@ from indexer import DOCUMENT_TYPES, OTHER_FOLDER, ChangeError, Filing, Meeting, 
 from . import changelog
 from .archive import archive_dir, get_index, holder
 from .auth import coordinator_required, who
-from .coordination import meeting_choices, parse_day, problem_label, reindex, warning_label
+from .coordination import meeting_choices, parse_day, problem_label, reindex, speaker_lines, warning_label
 from .staging import FileTooLarge, Staging
 
 bp = Blueprint("upload", __name__)
@@ -63,12 +63,8 @@ def _text(form, name: str) -> str:
 
 
 def _speakers(text: str) -> tuple[Speaker, ...]:
-    found = []
-    for line in (text or "").splitlines()[:MAX_SPEAKERS]:
-        name, _, org = line.partition(",")
-        if " ".join(name.split()):
-            found.append(Speaker(" ".join(name.split())[:MAX_TEXT], " ".join(org.split())[:MAX_TEXT]))
-    return tuple(found)
+    return tuple(Speaker(s.name[:MAX_TEXT], s.organisation[:MAX_TEXT])
+                 for s in speaker_lines(text)[:MAX_SPEAKERS] if s.name)
 
 
 def _where(form, config, errors: dict) -> dict | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, \
+    url_for
 
 from indexer import READ_STATUSES, TEXT_LABELS, BadRequest, Export, SearchRequest, csv_chunks
 
@@ -14,6 +15,8 @@ from .archive import checked_id, get_index
 from .headers import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY
 from .history import group_history, year_chart
 from .meeting_zip import zip_chunks
+from .meetings import decisions_by_meeting, folder_date, folder_name, item_anchor, item_fragment, place_anchors, \
+    meeting_json, meeting_page
 
 bp = Blueprint("web", __name__)
 
@@ -70,7 +73,10 @@ def search():
     base = url_for("web.search")
     label = _label(index.config)
     last_page = max(1, -(-result.total // result.per_page))
-    hits = [{"hit": h, "format": formatting.format_of_id(h.id), "group_name": label("group", h.group)}
+    hits = [{"hit": h, "format": formatting.format_of_id(h.id), "group_name": label("group", h.group),
+             "meeting_url": url_for("web.meeting", group=h.group, folder=folder_name(h.meeting)) if h.meeting else None,
+             "meeting_date": folder_date(h.meeting) if h.meeting else None,
+             "anchor": item_anchor(h.item[0]) if h.item else None}
             for h in result.hits]
     return render_template(
         "search.html",
@@ -186,15 +192,92 @@ def export():
 
 
 # -- groups -----------------------------------------------------------------------------
+# The timeline shows the decisions of the group's newest meetings, at most this many in all
+# (the most SearchIndex.decisions gives at once); the decisions page lists every one.
+TIMELINE_DECISIONS = 500
+
+
+def _group_or_404(slug: str):
+    info = get_index().config.group(slug)
+    if info is None:
+        abort(404)
+    return info
+
+
 @bp.get("/groups/<slug>")
 def group(slug: str):
     index = get_index()
-    info = index.config.group(slug)
-    if info is None:
-        abort(404)
+    info = _group_or_404(slug)
     history = group_history(index.documents(group=slug))
+    decisions = index.decisions(group=slug, limit=TIMELINE_DECISIONS)
     return render_template("group.html", group=info, history=history, chart=year_chart(history.years),
-                           feed_url=feed_url(SearchRequest(groups=(slug,))))
+                           feed_url=feed_url(SearchRequest(groups=(slug,))),
+                           decisions=decisions_by_meeting(decisions.decisions), decision_total=decisions.total,
+                           folder_name=folder_name)
+
+
+def _decision_query(group: str | None = None) -> params.DecisionQuery:
+    try:
+        return params.decision_query(request.args, [g.slug for g in get_index().config.groups], group=group)
+    except params.ParamError as e:
+        abort(400, description=str(e))
+
+
+def _decisions(q: params.DecisionQuery):
+    try:
+        return get_index().decisions(group=q.group, query=q.query, date_from=q.date_from, date_to=q.date_to,
+                                     limit=q.per_page, offset=q.offset)
+    except BadRequest as e:
+        abort(400, description=f"Sökningen kunde inte göras: {e}.")
+
+
+@bp.get("/groups/<slug>/decisions")
+def decisions(slug: str):
+    info = _group_or_404(slug)
+    q = _decision_query(group=slug)
+    found = _decisions(q)
+    base = url_for("web.decisions", slug=slug)
+    last_page = min(max(1, -(-found.total // q.per_page)), params.MAX_DECISION_PAGE)
+    return render_template("decisions.html", group=info, q=q, found=found, last_page=last_page,
+                           pages=params.page_numbers(q.page, last_page),
+                           page_url=lambda n: params.decision_url(q, base, page=n),
+                           clear_url=base, fragment=item_fragment, folder_name=folder_name,
+                           first_number=q.offset + 1)
+
+
+@bp.get("/api/decisions")
+def api_decisions():
+    return jsonify(_decisions(_decision_query()).to_json())
+
+
+# -- meetings -----------------------------------------------------------------------------
+def _meeting_or_404(group: str, folder: str):
+    """The meeting's record; unknown groups and folders, and names that try to leave the archive, are 404."""
+    index = get_index()
+    where = checked_id(f"{group}/{folder}")
+    if index.config.group(group) is None or folder_date(folder) is None:
+        abort(404)
+    record = index.meeting(where)
+    if record is None:
+        abort(404)
+    return record
+
+
+@bp.get("/meetings/<group>/<folder>")
+def meeting(group: str, folder: str):
+    record = _meeting_or_404(group, folder)
+    info = get_index().config.group(group)
+    neighbours = {k: (f, folder_date(f)) if f else None for k, f in (("previous", record.previous),
+                                                                      ("next", record.next))}
+    return render_template("meeting.html", page=meeting_page(record), m=record.meeting, group=info,
+                           neighbours=neighbours, zip_url=url_for("web.meeting_zip", group=group, folder=folder),
+                           fragment=item_fragment,
+                           folder_name=folder_name)
+
+
+@bp.get("/api/meetings/<group>/<folder>")
+def api_meeting(group: str, folder: str):
+    return jsonify(meeting_json(_meeting_or_404(group, folder)))
 
 
 @bp.get("/meetings/<group>/<folder>/documents.zip", endpoint="meeting_zip")
@@ -231,7 +314,7 @@ def document(doc_id: str):
         siblings = [d for d in index.documents(group=doc.group)
                     if d.meeting and d.meeting.folder == doc.meeting.folder and d.id != doc.id]
     sibling_ids = {d.id for d in siblings}
-    pages = reading.document_pages(doc, spans)
+    pages = place_anchors(reading.document_pages(doc, spans), doc)
     group_info = index.config.group(doc.group)
     return render_template(
         "document.html",

@@ -21,7 +21,7 @@ from ..atomic import fsync_dir
 
 AUDIT_FILE = ".audit.jsonl"
 # What was done; the web app words each in Swedish.
-ACTIONS = ("upload", "replace", "meeting", "edit", "move", "remove", "restore", "import",
+ACTIONS = ("upload", "replace", "meeting", "meeting-edit", "edit", "move", "remove", "restore", "import",
            "trash-empty", "user-add", "user-passwd", "user-remove", "undo")
 READ_CHUNK = 64 * 1024
 

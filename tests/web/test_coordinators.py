@@ -150,6 +150,7 @@ def _changing_requests(coord, signed_in_client):
         ("cancel", f"/upload/{key}/cancel", dict),
         ("edit", f"/edit/{MINUTES}", lambda: {"title": "Ny titel", "date": "2020-01-01", "type": "minutes"}),
         ("move", f"/move/{MINUTES}", lambda: {"target": "miljostrategi/2022-05-05"}),
+        ("meeting", f"/meetings/{LERUM}/edit", lambda: {"title": "Kapad", "place": "Någonstans"}),
         ("remove", f"/remove/{MINUTES}", dict),
         ("restore", f"/trash/{trash_key}/restore", dict),
     ]
@@ -191,7 +192,7 @@ def test_login_and_logout_need_the_token_too(coord, client):
 
 
 @pytest.mark.parametrize("url", ["/upload", f"/edit/{MINUTES}", f"/move/{MINUTES}", f"/remove/{MINUTES}",
-                                 "/trash", "/changes"])
+                                 "/trash", "/changes", f"/meetings/{LERUM}/edit"])
 def test_coordinator_pages_send_anonymous_visitors_to_sign_in(client, url):
     r = client.get(url)
     assert r.status_code == 302 and r.headers["Location"].startswith("/login?next=")

@@ -46,7 +46,9 @@ THEMES_50 = tuple(v for _, v in many("theme", 50))
                  id="repeated-values-count-once"),
     pytest.param(args(*[("theme", "Invasiva arter")] * 1000), SearchRequest(themes=("Invasiva arter",)),
                  id="1000-copies-are-one-parameter"),
-    pytest.param(args(*many("utm", 200)), SearchRequest(), id="200-parameters"),
+    pytest.param(args(*many("utm", 250)), SearchRequest(), id="250-parameters"),
+    pytest.param(args(("municipality", "Lerum"), ("municipality", "Borås"), ("municipality", "Lerum")),
+                 SearchRequest(municipalities=("Lerum", "Borås")), id="multi-municipality"),
     pytest.param(args(("group", "g" * 200)), SearchRequest(groups=("g" * 200,)), id="value-at-length-limit"),
     pytest.param(args(("theme", " " * 300 + "Skog ")), SearchRequest(themes=("Skog",)), id="length-after-strip"),
     pytest.param(args(("q", "a" * 600)), SearchRequest(query="a" * 500), id="query-cut"),
@@ -87,9 +89,11 @@ def test_search_request(given, expected):
     pytest.param(args(*many("group", 51)), "under Grupp", id="51-groups"),
     pytest.param(args(*[("year", str(1900 + i)) for i in range(51)]), "under År", id="51-years"),
     pytest.param(args(*many("theme", 2000)), "2000 olika parametrar", id="2000-themes"),
-    pytest.param(args(*many("utm", 201)), "201 olika parametrar; en sökning kan ha högst 200", id="201-parameters"),
-    pytest.param(args(*many("theme", 30), *many("group", 30), *many("year", 30), *many("x", 111)),
+    pytest.param(args(*many("utm", 251)), "251 olika parametrar; en sökning kan ha högst 250", id="251-parameters"),
+    pytest.param(args(*many("theme", 30), *many("group", 30), *many("municipality", 30), *many("x", 161)),
                  "olika parametrar", id="parameters-of-all-kinds-count"),
+    pytest.param(args(*many("municipality", 51)), "under Kommun", id="51-municipalities"),
+    pytest.param(args(("municipality", "k" * 201)), "Ett värde för kommun är för långt", id="long-municipality"),
     pytest.param(args(("theme", "t" * 201)), "Ett värde för tema är för långt", id="long-theme"),
     pytest.param(args(("group", "å" * 201)), "värde för grupp", id="long-group"),
     pytest.param(args(("sort", "s" * 201)), "värde för sortering", id="long-sort"),
@@ -180,7 +184,7 @@ def test_facets_carry_presentation_state():
     req = SearchRequest(groups=("naturvard",), years=("1999",))
     names = {"naturvard": "Naturvårdsgruppen", "miljostrategi": "Miljöstrategigruppen"}
     facets = {f.name: f for f in params.facets(result, req, lambda f, v: names.get(v, v))}
-    assert [f for f in facets] == ["group", "type", "year", "theme", "text"]
+    assert [f for f in facets] == ["group", "type", "year", "theme", "municipality", "text"]
     group = facets["group"].values
     assert [(v.value, v.label, v.count, v.selected) for v in group] == [
         ("naturvard", "Naturvårdsgruppen", 2, True), ("miljostrategi", "Miljöstrategigruppen", 1, False)]
