@@ -264,3 +264,15 @@ def test_cli_csv_and_json_exclude_each_other(follow_archive):
     with pytest.raises(SystemExit) as e:
         cli_main(["search", "x", "--csv", "--json"])
     assert e.value.code == 2
+
+
+def test_feed_and_export_follow_the_municipality_filter(follow_client):
+    meeting = "naturvard/2024-03-05-alingsas/"
+    feed = parsed(follow_client.get("/feed.atom?municipality=Alings%C3%A5s"))
+    ids = {e.id.split("/documents/", 1)[-1] for e in feed.entries}
+    assert ids and all(i.startswith(meeting) for i in ids)
+    assert len(ids) == len(HOSTILE) + len(FORMULAS)
+    assert parsed(follow_client.get("/feed.atom?municipality=Lerum")).entries == []
+    table = rows(follow_client.get("/export.csv?municipality=alingsas").data)
+    assert {row[0] for row in table[1:]} == ids
+    assert follow_client.get("/feed.atom?municipality=Atlantis").status_code == 400
