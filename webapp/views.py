@@ -271,8 +271,8 @@ def meeting(group: str, folder: str):
                                                                       ("next", record.next))}
     return render_template("meeting.html", page=meeting_page(record), m=record.meeting, group=info,
                            neighbours=neighbours, zip_url=url_for("web.meeting_zip", group=group, folder=folder),
-                           fragment=item_fragment,
-                           folder_name=folder_name)
+                           fragment=item_fragment, folder_name=folder_name,
+                           feed_url=feed_url(SearchRequest(groups=(group,))))
 
 
 @bp.get("/api/meetings/<group>/<folder>")

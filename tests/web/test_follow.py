@@ -182,6 +182,11 @@ def test_pages_link_their_feed(follow_client):
     assert 'type="application/atom+xml" title="Nya dokument från Naturvårdsgruppen" href="/feed.atom?group=naturvard"' \
         in group
     assert '<a href="/feed.atom?group=naturvard">Följ i nyhetsläsare</a>' in group
+    meeting = follow_client.get("/meetings/naturvard/2024-03-05-alingsas").get_data(as_text=True)
+    assert 'type="application/atom+xml" title="Nya dokument från Naturvårdsgruppen" href="/feed.atom?group=naturvard"' \
+        in meeting
+    assert '<a href="/feed.atom?group=naturvard">Följ gruppen i nyhetsläsare</a>' in meeting
+    assert 'href="/meetings/naturvard/2024-03-05-alingsas/documents.zip"' in meeting
 
 
 # -- the export --------------------------------------------------------------------------
