@@ -34,7 +34,7 @@ if str(REPO) not in sys.path:
 
 from indexer.extract import extract  # noqa: E402
 from indexer.lang import fold  # noqa: E402
-from indexer.minutes import PAGED_FORMATS, parse_minutes  # noqa: E402
+from indexer.minutes import PAGED_FORMATS, minutes_pages, parse_minutes  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "minutes"
 ANNOTATIONS = REPO / "tests" / "relevance" / "minutes_annotations.json"
@@ -135,7 +135,7 @@ def measure(corpus: Path = CORPUS, verbose: bool = False) -> dict[str, Result]:
         wanted_items = [tuple(i) for i in doc["items"]]
         phrases = [p for _, p in doc["decisions"]]
         for name, run in (("arkiv", extracted), ("baseline", baseline)):
-            items, decisions = run(e.pages, e.format)
+            items, decisions = run(minutes_pages(e.format, e.pages, e.layout), e.format)
             s_items, numbers, matched = score_items(items, wanted_items)
             s_dec = score_decisions(decisions, phrases)
             r = results[name]

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from .config import Sidecar
 from .lang import MIN_PLAUSIBLE_YEAR, first_date_in_text, fold
-from .minutes import PAGED_FORMATS, MinutesParse, parse_minutes
+from .minutes import PAGED_FORMATS, MinutesParse, minutes_pages, parse_minutes
 from .models import Document, Extraction, Meeting, Theme
 from .places import find_municipalities
 
@@ -200,7 +200,8 @@ def describe(
 
     minutes = MinutesParse()
     if extraction and kind == "minutes":
-        minutes = parse_minutes(extraction.pages, paged=extraction.format in PAGED_FORMATS)
+        minutes = parse_minutes(minutes_pages(extraction.format, extraction.pages, extraction.layout),
+                                paged=extraction.format in PAGED_FORMATS)
     doc = Document(
         id=doc_id, group=group, title=title, date=day, type=kind, themes=tuple(doc_themes),
         format=extraction.format if extraction else "", meeting=meeting, status=status, size=size,

@@ -134,3 +134,20 @@ def test_attendees_keep_their_organisation_from_pdf_and_docx_tables(sample_index
     assert pdf["Anders Holm"] == "Skövde kommun" and pdf["Eva Lindgren"] == "Vänersborgs kommun (värd)"
     docx_table = {p.name: p.organisation for p in sample_index.meeting("naturvard/2023-10-10-lerum").attendees}
     assert docx_table["Kristina Åhlén"] == "Lerums kommun" and "Namn" not in docx_table
+
+
+def test_markdown_minutes_are_read_from_their_source(tiny):
+    # A Markdown file is searched as rendered text, which has lost the headings that mark its items.
+    tiny.write("naturvard/2023-10-10-lerum/protokoll.md",
+               "# Protokoll\n\nNärvarande: Anna Berg (Lerums kommun), Per Ek (Vara kommun)\n\n"
+               "## Mötets öppnande\nOrdföranden öppnade mötet.\n\n## Invasiva arter\nLäget för **parkslide** i Lerum.\n\n"
+               "Beslut: Gruppen kartlägger parkslide.\n\n## Nästa möte\nI Vara i juni.\n")
+    assert tiny.index().failed == []
+    index = tiny.open()
+    rec = index.meeting("naturvard/2023-10-10-lerum")
+    items = [item for _, item in rec.items]
+    assert [i.title for i in items] == ["Mötets öppnande", "Invasiva arter", "Nästa möte"]
+    assert items[1].decision == "Gruppen kartlägger parkslide." and "Lerum" in items[1].text
+    assert {p.name for p in rec.attendees} == {"Anna Berg", "Per Ek"}
+    hit = index.search(SearchRequest(query="parkslide")).hits[0]
+    assert hit.item == (items[1].number, "Invasiva arter")

@@ -28,7 +28,8 @@ from .store import FileState, TextCache, file_sha256, load_state, save_state, wr
 
 # Bump when metadata rules change: every document is described again (from cached text).
 # 2: agenda items, attendees and municipalities from the text (indexer.minutes, indexer.places).
-METADATA_VERSION = 2
+# 3: Markdown minutes' items read from their source, not from the rendered text.
+METADATA_VERSION = 3
 PARALLEL_WRITE_MIN = 2000  # below this, starting writer processes costs more than it saves
 
 Progress = Callable[[int, int, str], None]

@@ -8,8 +8,9 @@ from dataclasses import replace
 from datetime import date
 
 from ..lang import fold
-from ..minutes import PAGED_FORMATS, parse_minutes
-from ..models import DOCUMENT_TYPES, AgendaItem, Decision, DecisionList, Document, Meeting, MeetingRecord, Person
+from ..minutes import PAGED_FORMATS, minutes_pages, parse_minutes
+from ..models import (DOCUMENT_TYPES, AgendaItem, Decision, DecisionList, Document, Extraction, Meeting, MeetingRecord,
+                      Person)
 from .fields import BadRequest
 
 MAX_DECISIONS_LIMIT = 500
@@ -26,7 +27,7 @@ class ItemTexts:
         self._parsed: OrderedDict[str, tuple[AgendaItem, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def items(self, doc: Document, sha: str, pages: tuple[str, ...]) -> tuple[AgendaItem, ...]:
+    def items(self, doc: Document, sha: str, text: Extraction | None) -> tuple[AgendaItem, ...]:
         if not doc.items:
             return ()
         with self._lock:
@@ -34,6 +35,7 @@ class ItemTexts:
             if found is not None:
                 self._parsed.move_to_end(sha)
         if found is None:
+            pages = minutes_pages(doc.format, text.pages, text.layout) if text else ()
             found = parse_minutes(pages, paged=doc.format in PAGED_FORMATS).items
             with self._lock:
                 self._parsed[sha] = found

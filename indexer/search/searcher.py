@@ -579,10 +579,11 @@ class SearchIndex:
 
     def _hit(self, searcher, docnum: int, score: float, terms: set[str], find) -> Hit:
         doc, sha = stored_document(searcher.stored_fields(docnum))
-        pages = self.texts.pages(sha)
+        cached = self.texts.text(sha)
+        pages = cached.pages if cached else ()
         page = best_page(pages, terms)
         text = pages[page] if page is not None else ""
-        item = self._best_item(self._item_texts.items(doc, sha, pages), find, page) if terms else None
+        item = self._best_item(self._item_texts.items(doc, sha, cached), find, page) if terms else None
         return Hit(id=doc.id, title=doc.title, group=doc.group, date=doc.date, type=doc.type,
                    themes=doc.themes, page=None if page is None else page + 1, score=score,
                    snippet=snippet(text, terms, find) if terms else leading_text(text),
@@ -641,7 +642,7 @@ class SearchIndex:
         text = self.texts.text(sha)
         if not text:
             return doc
-        return replace(with_items(doc, self._item_texts.items(doc, sha, text.pages)), pages=text.pages,
+        return replace(with_items(doc, self._item_texts.items(doc, sha, text)), pages=text.pages,
                        layout=text.layout, notes=text.notes)
 
     def _group_documents(self, group: str | None) -> list[tuple[Document, str]]:
@@ -659,7 +660,7 @@ class SearchIndex:
             return None
         docs = self._group_documents(group)
         mine = [(d, sha) for d, sha in docs if d.meeting and d.meeting.folder == folder]
-        full = [with_items(d, self._item_texts.items(d, sha, self.texts.pages(sha) if d.items else ())) for d, sha in mine]
+        full = [with_items(d, self._item_texts.items(d, sha, self.texts.text(sha) if d.items else None)) for d, sha in mine]
         return meeting_record(folder, full, [d.meeting for d, _ in docs if d.meeting])
 
     def decisions(self, group: str | None = None, query: str = "", date_from=None, date_to=None,
