@@ -61,9 +61,8 @@ def new_page(browser, url: str):
     return context, context.new_page()
 
 
-@pytest.fixture
-def page(browser, base_url):
-    context, page = new_page(browser, base_url)
+def watch_errors(page) -> list[str]:
+    """Collect the page's script errors and console errors (CSP violations, missing resources) as they come."""
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
 
@@ -73,6 +72,13 @@ def page(browser, base_url):
             errors.append(f"{message.text} ({message.location.get('url')})")
 
     page.on("console", console)
+    return errors
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context, page = new_page(browser, base_url)
+    errors = watch_errors(page)
     yield page
     context.close()
     assert errors == [], errors  # no script errors, no CSP violations, no missing resources

@@ -14,7 +14,7 @@ import pytest
 from coord import NAME, PASSWORD
 from meeting_archive import LERUM, MINUTES, build_meetings
 import test_browser as shared
-from test_browser import CHROMIUM, axe_violations, new_page, serve
+from test_browser import CHROMIUM, axe_violations, new_page, serve, watch_errors
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
@@ -38,10 +38,7 @@ def url(site):
 @pytest.fixture
 def page(browser, url):
     context, page = new_page(browser, url)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and
-            m.location.get("url") != page.url else None)
+    errors = watch_errors(page)
     yield page
     context.close()
     assert errors == [], errors  # no script errors, no CSP violations, no missing resources

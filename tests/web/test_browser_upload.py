@@ -6,7 +6,7 @@ import re
 
 import pytest
 from coord import NAME, PASSWORD, build
-from test_browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, serve
+from test_browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, serve, watch_errors
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
@@ -37,10 +37,7 @@ def page(url):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=url, locale="sv-SE", viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" and
-                m.location.get("url") != page.url else None)
+        errors = watch_errors(page)
         yield page
         browser.close()
         assert errors == [], errors
