@@ -173,3 +173,43 @@ def test_the_snippet_finder_marks_what_the_highlight_chain_marks(terms):
     assert set(found) == marked(highlight_analyzer()) and found == sorted(set(found))
     if terms == {"uppföljning"}:
         assert len(found) == 2  # the compound and the plural
+
+
+def _words_and_forms(texts):
+    from indexer.index.analysis import _WORD, _forms
+    for text in texts:
+        for m in _WORD.finditer(text.lower()):
+            yield m.group(), _forms(m.group())
+
+
+def test_every_word_holds_a_needle_of_each_of_its_forms(sample_index):
+    # The snippet finder skips words holding no needle of a query's terms; a word it
+    # skipped wrongly would lose its mark. Every word of the sample archive is checked.
+    texts = [p for d in sample_index.documents() for p in sample_index.document(d.id).pages]
+    pairs = list(_words_and_forms(texts))
+    assert len(pairs) > 10_000
+    missed = [(w, f) for w, forms in pairs for f in forms if not any(n in w for n in swedish.base_needles(f))]
+    assert missed == []
+
+
+@pytest.mark.parametrize("word, base", [
+    ("länderna", "land"), ("gick", "gå"), ("fick", "få"), ("städernas", "stad"), ("hölls", "hålla"),
+    ("bostadsfrågorna", "fråga"), ("adoptionsfrågor", "adoptionsfråga"), ("miljömålsarbetet", "mål"),
+    ("kommunekologerna", "ekolog"),
+])
+def test_strong_forms_compounds_and_reviewed_splits_keep_a_needle(word, base):
+    from indexer.index import term_finder
+    from indexer.index.analysis import _forms
+
+    assert base in _forms(word)  # the case is real: the word does reduce to the base
+    assert any(n in word for n in swedish.base_needles(base))
+    text = f"Inledning. Om {word.capitalize()} i Lerum."
+    assert term_finder(frozenset({base}))(text) == [(text.index(word.capitalize()), text.index(word.capitalize()) + len(word))]
+
+
+def test_a_letter_longer_in_lower_case_keeps_the_spans_of_the_text():
+    from indexer.index import term_finder
+
+    text = "İstanbul: arterna och İzmir, arter."
+    found = term_finder(frozenset({"art"}))(text)
+    assert [text[a:b] for a, b in found] == ["arterna", "arter"]

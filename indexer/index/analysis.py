@@ -14,7 +14,7 @@ from whoosh.analysis import Filter, LanguageAnalyzer, LowercaseFilter, RegexToke
 from whoosh.lang import stemmer_for_language
 from whoosh.lang.stopwords import stoplists
 
-from ..lang import compound_parts, lemma
+from ..lang import base_needles, compound_parts, lemma
 
 # Whoosh's StopFilter(lang="sv") adds its English stop list too ("IT", "may"
 # vanish); passing the Swedish list alone keeps them.
@@ -109,8 +109,19 @@ def term_finder(terms: frozenset[str]):
     A word counts when it, or one of its compound parts, reduces to a term: the
     same words the chain marks, found without running it token by token.
     """
+    kept = set().union(*map(base_needles, terms))
+    # Only a word holding one of a term's needles can reduce to it: the others need no
+    # dictionary lookup, which for a word not seen before costs more than the whole scan.
+    needles = None if "" in kept or not kept else re.compile("|".join(map(re.escape, sorted(kept))))
+
     def spans(text: str) -> list[tuple[int, int]]:
-        return [m.span() for m in _WORD.finditer(text) if not terms.isdisjoint(_forms(m.group().lower()))]
+        low = text.lower()
+        if len(low) != len(text):  # a letter whose lower case is longer (İ): spans must be the text's
+            return [m.span() for m in _WORD.finditer(text) if not terms.isdisjoint(_forms(m.group().lower()))]
+        if needles is None:
+            return [m.span() for m in _WORD.finditer(low) if not terms.isdisjoint(_forms(m.group()))]
+        return [m.span() for m in _WORD.finditer(low)
+                if needles.search(m.group()) and not terms.isdisjoint(_forms(m.group()))]
     return spans
 
 

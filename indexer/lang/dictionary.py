@@ -10,7 +10,7 @@ import re
 import sys
 import sysconfig
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,6 +63,8 @@ class Tables:
     overrides: dict[str, tuple[str, ...]]  # reviewed splits, "" for "never split"
     max_ending: int
     lemmas: dict[str, str] = None  # reviewed lemmas
+    by_flag: dict[str, list[Rule]] = field(default_factory=dict)  # every rule, by its flag
+    reviewed_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)  # reviewed result -> its words
 
 
 def _parse_aff(text: str) -> list[Rule]:
@@ -138,9 +140,18 @@ def build_tables(dic: Path, aff: Path, overrides: Path = OVERRIDES_FILE, lemmas:
             # "avtals-" is avtal + s, not the verb avtala: a linking s after a word wins.
             if form.endswith("s") and form[:-1] in words and base != form[:-1]:
                 table[form] = form[:-1]
+    splits = _load_overrides(overrides)
+    reviewed = {w: p[0] for w, p in _load_overrides(lemmas).items() if p}
     return Tables(words=words, by_ending=by_ending, begin=begin, middle=middle,
-                  overrides=_load_overrides(overrides), max_ending=max(map(len, by_ending)),
-                  lemmas={w: p[0] for w, p in _load_overrides(lemmas).items() if p})
+                  overrides=splits, max_ending=max(map(len, by_ending)), lemmas=reviewed, by_flag=by_flag,
+                  reviewed_sources=_sources(reviewed, splits))
+
+
+def _sources(lemmas: dict[str, str], splits: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for word, result in [*lemmas.items(), *((w, p) for w, parts in splits.items() for p in parts)]:
+        found.setdefault(result, []).append(word)
+    return {result: tuple(words) for result, words in found.items()}
 
 
 _tables: Tables | None = None
@@ -189,6 +200,30 @@ def _bases(word: str, t: Tables) -> list[str]:
             found.append(stem)
     return found
 
+
+
+@lru_cache(maxsize=4096)
+def base_needles(base: str) -> frozenset[str]:
+    """Return strings one of which every word whose base form, or a part's, is `base` contains.
+
+    A rule strips at most its `strip` from the end of a base, a compound part is a
+    substring of its compound, and Snowball only cuts endings: so such a word holds
+    `base`'s first letters (länder -> land keeps one, miljöfrågorna -> fråga three).
+    A reviewed lemma or split gives `base` from the words it lists: theirs too.
+    """
+    t = tables()
+    return frozenset(w[:_kept_letters(w, t)] for w in (base, *t.reviewed_sources.get(base, ())))
+
+
+def _kept_letters(base: str, t: Tables) -> int:
+    # A compound the dictionary does not list is lemmatised by its last part, after a
+    # first part of at least MIN_PART letters: no more than those are promised.
+    kept = min(len(base), MIN_PART)
+    for flag in set(t.words.get(base, "")):
+        for r in t.by_flag.get(flag, ()):
+            if base.endswith(r.strip) and r.cond.search(base):
+                kept = min(kept, len(base) - len(r.strip))
+    return kept
 
 @lru_cache(maxsize=300_000)
 def listed(word: str) -> bool:

@@ -29,7 +29,7 @@ def best_page(pages: tuple[str, ...], terms: set[str]) -> int | None:
     if not pages:
         return None
     prefixes = _prefixes(terms)
-    if not prefixes:
+    if not prefixes or len(pages) == 1:
         return 0
     counts = [sum(page.lower().count(p) for p in prefixes) for page in pages]
     best = max(range(len(pages)), key=lambda i: (counts[i], -i))
