@@ -115,6 +115,7 @@ class _RememberingParser(QueryParser):
         super().__init__(*args, **kwargs)
         self._parsed: OrderedDict[tuple[str, bool], query.Query] = OrderedDict()
         self._lock = threading.Lock()
+        self.word_fields: tuple[tuple[str, float], ...] = ()  # (field, boost) a bare word is searched in
 
     def parse(self, text, normalize=True, debug=False):
         if debug:
@@ -125,12 +126,31 @@ class _RememberingParser(QueryParser):
             if found is not None:
                 self._parsed.move_to_end(key)
                 return found
-        q = super().parse(text, normalize=normalize)
+        q = self._word(text) if normalize and _LETTERS.fullmatch(text) else None
+        if q is None:
+            q = super().parse(text, normalize=normalize)
         with self._lock:
             self._parsed[key] = q
             while len(self._parsed) > REMEMBERED_PARSES:
                 self._parsed.popitem(last=False)
         return q
+
+
+    def _word(self, word: str) -> query.Query | None:
+        """What parse() gives for one word of letters, without the parser's tokenizing and plugins.
+
+        No plugin acts on such a word (operators need spaces around them, fields a colon),
+        so the multifield plugin's Or of each field's term query is all there is.
+        """
+        if not self.word_fields:
+            return None
+        subs = [self.term_query(f, word, self.termclass, boost=b) for f, b in self.word_fields]
+        subs = [q for q in subs if q is not None]
+        return query.Or(subs).normalize() if subs else query.NullQuery
+
+
+# A word of letters only: nothing in it is query syntax.
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def make_parser(schema) -> MultifieldParser:
@@ -139,6 +159,7 @@ def make_parser(schema) -> MultifieldParser:
     # Whoosh's MultifieldParser(), made of the class that remembers.
     parser = _RememberingParser(None, schema, group=qparser.AndGroup)
     parser.add_plugin(MultifieldPlugin(fields, fieldboosts={f: BOOSTS[f] for f in fields}))
+    parser.word_fields = tuple((f, BOOSTS[f]) for f in fields)
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     # A minus excludes only at a word's start: "Västra-Götaland" is one name, "-lupin" excludes.
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=[\w\"])",
