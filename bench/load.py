@@ -11,8 +11,10 @@ warm), then lets `--clients` threads ask `--requests` queries nobody asked befor
 each once: half two-word topics from bench/run.py's words, half two words drawn
 from the archive's own vocabulary (so some are rare and some misspelt-looking,
 as typed words are). Prints requests/s, p50/p95/max, errors and answers past the
-time budget per kind and checkout, and this checkout's throughput over the
-baseline's. The load clients run on the same machine and take CPU from the server.
+time budget per kind and checkout, the server's CPU time per request (its
+processes' user + system time over the run: steadier than requests/s on a shared
+machine), and this checkout's figures over the baseline's. The load clients run on
+the same machine and take CPU from the server.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from run import QUERIES, fetch, free_port, is_partial, pct, server_peak_mib  # noqa: E402
+from run import QUERIES, fetch, free_port, is_partial, pct, server_cpu_seconds, server_peak_mib  # noqa: E402
 
 
 def vocabulary(index_dir: Path, n: int, rng: random.Random) -> list[str]:
@@ -123,7 +125,10 @@ def main() -> None:
                 for q in QUERIES:  # warm, as a server that has been up a while is
                     fetch(base + "/api/search?" + urllib.parse.urlencode(q))
                 for kind, queries in asked.items():
-                    results[name].setdefault(kind, []).append(load(base, args.clients, queries))
+                    cpu = server_cpu_seconds(server.pid)
+                    run = load(base, args.clients, queries)
+                    run["cpu"] = (server_cpu_seconds(server.pid) - cpu) / max(run["n"], 1)
+                    results[name].setdefault(kind, []).append(run)
                 memory[name] = max(memory.get(name, 0), server_peak_mib(server.pid))
             finally:
                 server.terminate()
@@ -131,16 +136,18 @@ def main() -> None:
     print(f"{args.clients} clients, {args.workers} worker(s), {args.requests} never-asked queries a round, "
           f"{args.rounds} round(s)")
     print(f"{'kind':<11} {'checkout':<9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>8} {'max ms':>8} {'errors':>6} "
-          f"{'partial':>7}")
+          f"{'partial':>7} {'server CPU ms/req':>17}")
     for kind in ("topics", "vocabulary"):
         for name in ("this", "baseline"):
             runs = results[name][kind]
             rps = sum(x["rps"] for x in runs) / len(runs)
             print(f"{kind:<11} {name:<9} {rps:>7.1f} {max(x['p50'] for x in runs) * 1000:>7.0f} "
                   f"{max(x['p95'] for x in runs) * 1000:>8.0f} {max(x['max'] for x in runs) * 1000:>8.0f} "
-                  f"{sum(x['errors'] for x in runs):>6} {sum(x['partial'] for x in runs):>7}")
+                  f"{sum(x['errors'] for x in runs):>6} {sum(x['partial'] for x in runs):>7} "
+                  f"{sum(x['cpu'] for x in runs) / len(runs) * 1000:>17.1f}")
         ratio = (sum(x["rps"] for x in results["this"][kind]) / sum(x["rps"] for x in results["baseline"][kind]))
-        print(f"{kind:<11} req/s this / baseline: {ratio:.2f}")
+        cpu = (sum(x["cpu"] for x in results["this"][kind]) / sum(x["cpu"] for x in results["baseline"][kind]))
+        print(f"{kind:<11} req/s this / baseline: {ratio:.2f}; server CPU per request this / baseline: {cpu:.2f}")
     print("server peak memory (largest process): " + ", ".join(f"{k} {v} MiB" for k, v in memory.items()))
 
 

@@ -185,9 +185,7 @@ def vm_hwm_mib(pid: int) -> int:
     return 0
 
 
-def server_peak_mib(pid: int) -> int:
-    """The largest peak memory of `arkiv serve` and its worker processes (gunicorn's master only
-    holds the port; its workers search)."""
+def _server_pids(pid: int) -> list[int]:
     pids = [pid]
     for entry in Path("/proc").iterdir():
         try:
@@ -195,7 +193,25 @@ def server_peak_mib(pid: int) -> int:
                 pids.append(int(entry.name))
         except OSError:
             continue
-    return max(vm_hwm_mib(p) for p in pids)
+    return pids
+
+
+def server_peak_mib(pid: int) -> int:
+    """The largest peak memory of `arkiv serve` and its worker processes (gunicorn's master only
+    holds the port; its workers search)."""
+    return max(vm_hwm_mib(p) for p in _server_pids(pid))
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) `arkiv serve` and its live worker processes have used so far."""
+    total = 0
+    for p in _server_pids(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
