@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 # The postings arrays kept per committed state: a common word's are 16 bytes a
@@ -105,9 +106,10 @@ class TermArrays:
 def _read_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     docs, weights = [], []
     for leaf, offset in reader.leaf_readers():
-        if (fieldname, btext) not in leaf:
+        try:  # one look-up of the term, not a test and then another
+            m = leaf.postings(fieldname, btext)
+        except TermNotFound:
             continue
-        m = leaf.postings(fieldname, btext)
         while not isinstance(m, W3LeafMatcher) and hasattr(m, "child"):
             m = m.child  # past the filter that hides deleted documents: the caller masks them
         ids, ws = _blocks(m) if isinstance(m, W3LeafMatcher) else _one_by_one(m)
@@ -120,15 +122,23 @@ def _read_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
 
 def _blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     """Read a term's postings a block (up to 128 postings) at a time, not a posting at a time."""
+    if m._byteids:  # ids that are strings: no postings of a search field are
+        return _one_by_one(m)
     m.reset()  # the filter hiding deleted documents may have moved it past the first ones
     ids, ws = [], []
     while m.is_active():
-        if m._ids is None:
-            m._read_ids()
-        if m._weights is None:
-            m._read_weights()
-        ids.append(np.asarray(m._ids, dtype=np.int64))
-        ws.append(np.asarray(m._weights, dtype=np.float64))
+        # Decoded here as whole arrays: the matcher's own _read_ids()/_read_weights() undo
+        # the delta coding and expand a block's one weight a posting at a time in Python.
+        if m._data is None:
+            m._read_data()
+        raw, weights = m._data[0], m._data[1]
+        block = np.cumsum(np.asarray(raw, dtype=np.int64))
+        ids.append(block)
+        if weights is None or isinstance(weights, float):
+            # As the matcher gives them: one weight repeated, through a float32 array.
+            ws.append(np.full(len(block), np.float32(1.0 if weights is None else weights), dtype=np.float64))
+        else:
+            ws.append(np.asarray(weights, dtype=np.float64))
         m._next_block()
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
