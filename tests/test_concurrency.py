@@ -24,6 +24,8 @@ QUERIES = [
         ("", {"date_from": date(2018, 1, 1), "date_to": date(2021, 12, 31), "sort": "oldest"}),
         ("naturvård", {"per_page": 3, "page": 3}), ("strategi*", {"sort": "oldest"}), ("kommun* OR region*", {}),
         ("klimatanpassning", {}), ("a* b* c* d* e*", {}), ("uppfoljning", {}), ("skog*", {"per_page": 1}),
+        # Typos: the first few, from eight threads at once, race to read the spellings.
+        ("prakslide", {}), ("kommnuen", {}), ("invsaiva arter", {}), ("upphandlnig", {"exact": True}),
     ]
 ]
 

@@ -173,6 +173,23 @@ def test_suggestion_for_unknown_word(ix):
     assert search(ix, "parkslide").suggestion is None
 
 
+@pytest.mark.parametrize("typed, meant", [
+    ("prakslide", "parkslide"),  # the second and third letters swapped: Whoosh's two-letter prefix missed it
+    ("lupnier", "lupiner"),
+    ("våtmrker", "våtmarker"),
+    ("lreum", "lerum"),  # a short word allows one edit, and a swap is one
+])
+def test_two_neighbouring_letters_swapped_are_one_typo(ix, typed, meant):
+    assert search(ix, typed, exact=True).suggestion == meant
+    assert search(ix, typed).corrected == meant
+
+
+def test_a_suggestion_keeps_the_first_letter_as_typed(ix):
+    # The candidates are the words that begin as the typed word does: a first letter left
+    # out is not guessed (it would compare each word with the whole vocabulary).
+    assert search(ix, "arkslide", exact=True).suggestion is None
+
+
 @pytest.mark.parametrize("req", [
     SearchRequest(sort="best"), SearchRequest(page=0), SearchRequest(per_page=1000),
     SearchRequest(years=("20x4",)), SearchRequest(date_from=date(2020, 1, 1), date_to=date(2019, 1, 1)),

@@ -62,16 +62,16 @@ def test_wildcard_and_range_searches_still_find(many_words):
 
 
 def test_no_suggestion_is_looked_for_in_a_word_no_language_has(many_words, monkeypatch):
-    from whoosh.reading import SegmentReader
+    from indexer.search.spelling import Spellings
 
     calls = []
-    real = SegmentReader.terms_within
+    real = Spellings.near
 
-    def counting(self, fieldname, text, *args, **kwargs):
-        calls.append(text)
-        return real(self, fieldname, text, *args, **kwargs)
+    def counting(self, reader, word, *args, **kwargs):
+        calls.append(word)
+        return real(self, reader, word, *args, **kwargs)
 
-    monkeypatch.setattr(SegmentReader, "terms_within", counting)  # the archive has one segment
+    monkeypatch.setattr(Spellings, "near", counting)
     ix = many_words.open()
     assert ix.search(SearchRequest(query="a" * 500)).suggestion is None
     assert calls == []

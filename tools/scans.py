@@ -163,13 +163,13 @@ def phone_photo(page, *, seed: int = 0, angle: float = 2.0, exif_rotated: bool =
 
 def cer(reference: str, hypothesis: str) -> float:
     """Character error rate: edit distance over the reference's length, whitespace runs as one space."""
-    from indexer.search.searcher import edit_distance  # the search's own Levenshtein (tests and bench/)
+    from rapidfuzz.distance import Levenshtein
 
     ref = " ".join(reference.split())
     hyp = " ".join(hypothesis.split())
     if not ref:
         return 0.0 if not hyp else 1.0
-    return edit_distance(ref, hyp) / len(ref)
+    return Levenshtein.distance(ref, hyp) / len(ref)
 
 
 def sign(page, count: int, seed: int = 0) -> None:

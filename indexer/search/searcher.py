@@ -36,6 +36,7 @@ from .meetings import ItemTexts, check_decision_request, decision_list, meeting_
 from .plain import clauses, coordination, document_frequency, enough_words, gating, is_question, ranking_query
 from .query import as_plain, bound_expansions, has_operators, make_parser, normalize_query, parse, query_words
 from .snippets import best_page, leading_text, snippet
+from .spelling import Spellings, distance
 from .termarrays import Scorer, TermArrays, Unsupported, top
 
 MAX_PER_PAGE = 100
@@ -57,27 +58,13 @@ BUDGET_CHECK_EVERY = 256  # documents matched or scored between looks at the clo
 # over compound segments holds its own in-memory copy of them (257 MB each on 44k pages);
 # over the separate files the index writes now, it holds file handles (index/update.py).
 MAX_SEARCHERS = 4
-# Spelling suggestions: candidates come from a Levenshtein automaton per word and
-# segment, which grows with the word and walks the words that share its first
-# SUGGEST_PREFIX letters (measured on 44k pages: 3-40 ms a word with two letters,
-# 30-85 ms with one, 180-290 ms with none).  A real word is short.
+# Spelling suggestions are looked for only for words of a length real words have.
 MAX_SUGGEST_CHARS = 24
 # A server's processes each search this once at start, so that no visitor's first search
 # pays for loading the dictionary (measured: ~1 s on a busy machine).
 WARM_QUERY = "uppföljning av mötet"
 MAX_SUGGEST_WORDS = 3
-SUGGEST_PREFIX = 2
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance, for ranking spelling suggestions."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+MAX_SUGGEST_EDITS = 2
 
 
 class _Budget:
@@ -191,16 +178,15 @@ def _text_terms(q) -> set[str]:
     return terms
 
 
-def _near_words(reader, word: str, maxdist: int) -> set[str]:
-    """Indexed spellings within `maxdist` edits of `word` that share its first SUGGEST_PREFIX letters.
-
-    Asked of each segment: a MultiReader has only Whoosh's fallback, which computes
-    an edit distance against every word of the field in Python.
-    """
-    found: set[str] = set()
-    for leaf, _ in reader.leaf_readers():
-        found.update(leaf.terms_within("spell", word, maxdist, prefix=SUGGEST_PREFIX))
-    return found
+def _load_spellings(snap: _Snapshot) -> None:
+    try:
+        searcher = snap.lend()
+    except OSError:  # the state was merged away meanwhile: its successor loads its own
+        return
+    try:
+        snap.spellings.load(searcher.reader())
+    finally:
+        snap.give_back(searcher)
 
 
 def check_request(req: SearchRequest) -> None:
@@ -239,6 +225,7 @@ class _Snapshot:
         self._segments = [r.segment() for r, _ in reader.leaf_readers() if r.segment() is not None]
         self.table = FacetTable(reader)
         self.arrays = TermArrays()
+        self.spellings = Spellings(MAX_SUGGEST_CHARS + MAX_SUGGEST_EDITS)
         self._idle = [first]
         # A snapshot nobody closed (a SearchIndex dropped without close()) still closes
         # its searchers' files when it is collected.
@@ -380,6 +367,8 @@ class SearchIndex:
                 finally:
                     if snap is not None and snap is not self._snapshot:
                         snap.retire()
+                if snap is not None:  # a server that searched the state before: it will again
+                    threading.Thread(target=_load_spellings, args=(self._snapshot,), daemon=True).start()
                 self._folder = folder
             return self._snapshot
 
@@ -409,8 +398,9 @@ class SearchIndex:
             self._ix = None
 
     def warm(self) -> None:
-        """Open the index and load what every search needs (the Swedish tables, the parser) now."""
+        """Open the index and load what every search needs (the Swedish tables, the parser, the spellings) now."""
         self.search(SearchRequest(query=WARM_QUERY))
+        _load_spellings(self._current())
 
     # -- searching ----------------------------------------------------------------
     def search(self, req: SearchRequest) -> SearchResult:
@@ -489,7 +479,7 @@ class SearchIndex:
         hits = tuple(self._hit(searcher, dn, score, terms, find) for dn, score in page)
         return SearchResult(
             query=req.query, total=int(len(kept)), page=req.page, per_page=req.per_page,
-            suggestion=self._suggest(searcher, text, budget) if text else None, hits=hits,
+            suggestion=self._suggest(snap, searcher, text, budget) if text else None, hits=hits,
             facets=counts, expanded=expanded, partial=budget.spent,
         )
 
@@ -601,7 +591,7 @@ class SearchIndex:
                 best, best_count = item, count
         return best
 
-    def _suggest(self, searcher, text: str, budget: _Budget) -> str | None:
+    def _suggest(self, snap: _Snapshot, searcher, text: str, budget: _Budget) -> str | None:
         """Offer the query with unknown words replaced by close, frequent indexed words.
 
         Only offered when the corrected query finds something, only for words of a
@@ -618,11 +608,11 @@ class SearchIndex:
                 return None
             low = word.lower()
             # Short words have many neighbours: allow one typo in them, two in longer ones.
-            allowed = 1 if len(low) <= 5 else 2
-            candidates = [c for c in _near_words(reader, low, allowed) if edit_distance(low, c) <= allowed]
+            allowed = 1 if len(low) <= 5 else MAX_SUGGEST_EDITS
+            candidates = snap.spellings.near(reader, low, allowed)
             if not candidates:
                 continue
-            best = min(candidates, key=lambda c: (edit_distance(low, c), -reader.doc_frequency("spell", c)))
+            best = min(candidates, key=lambda c: (distance(low, c), -reader.doc_frequency("spell", c)))
             suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, suggestion, count=1)
         if suggestion == text:
             return None
