@@ -201,7 +201,6 @@ def _bases(word: str, t: Tables) -> list[str]:
     return found
 
 
-
 @lru_cache(maxsize=4096)
 def base_needles(base: str) -> frozenset[str]:
     """Return strings one of which every word whose base form, or a part's, is `base` contains.
@@ -224,6 +223,7 @@ def _kept_letters(base: str, t: Tables) -> int:
             if base.endswith(r.strip) and r.cond.search(base):
                 kept = min(kept, len(base) - len(r.strip))
     return kept
+
 
 @lru_cache(maxsize=300_000)
 def listed(word: str) -> bool:

@@ -650,7 +650,8 @@ class SearchIndex:
             return None
         docs = self._group_documents(group)
         mine = [(d, sha) for d, sha in docs if d.meeting and d.meeting.folder == folder]
-        full = [with_items(d, self._item_texts.items(d, sha, self.texts.text(sha) if d.items else None)) for d, sha in mine]
+        full = [with_items(d, self._item_texts.items(d, sha, self.texts.text(sha) if d.items else None))
+                for d, sha in mine]
         return meeting_record(folder, full, [d.meeting for d, _ in docs if d.meeting])
 
     def decisions(self, group: str | None = None, query: str = "", date_from=None, date_to=None,
