@@ -94,7 +94,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 import make_corpus_archive  # noqa: E402
-from run import fetch, free_port, is_partial, load_run, pct, vm_hwm_mib  # noqa: E402
+from run import fetch, free_port, is_partial, load_run, pct, server_cpu_seconds, vm_hwm_mib  # noqa: E402
 
 from indexer.index.analysis import SWEDISH_STOPWORDS  # noqa: E402
 
@@ -252,22 +252,6 @@ def memory_kib(pid: int) -> dict[str, int]:
     return found
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU time of a process and its live descendants (gunicorn's master and its workers)."""
-    total = 0.0
-    for p in descendants(pid):
-        try:
-            total += cpu_seconds(p)
-        except OSError:
-            continue
-    return total
-
-
 def run_index(archive: Path, index: Path) -> dict:
     """`arkiv index --jobs 2` from scratch in a child: wall seconds, peak memory both ways, its summary."""
     shutil.rmtree(index, ignore_errors=True)
@@ -340,19 +324,19 @@ def serve_and_measure(archive: Path, index: Path, one: list[dict], load: list[di
             fetch(f"{base}/api/search?q={urllib.parse.quote(w)}")
         rss_ready = vm_hwm_mib(server.pid)
         times, partial, totals = [], 0, []
-        cpu0 = tree_cpu_seconds(server.pid)
+        cpu0 = server_cpu_seconds(server.pid)
         for q in one:
             t, body = fetch(base + "/api/search?" + urllib.parse.urlencode(q))
             times.append(t)
             partial += is_partial(body)
             totals.append(json.loads(body)["total"])
-        cpu1 = tree_cpu_seconds(server.pid)
+        cpu1 = server_cpu_seconds(server.pid)
         single = {"queries": len(one), "p50_ms": round(pct(times, 50) * 1000, 1),
                   "p95_ms": round(pct(times, 95) * 1000, 1), "max_ms": round(max(times) * 1000, 1),
                   "partial": partial, "server_cpu_ms_per_query": round((cpu1 - cpu0) / len(one) * 1000, 1),
                   "median_hits": sorted(totals)[len(totals) // 2]}
         many = load_run(base, clients, len(load), load)
-        cpu2 = tree_cpu_seconds(server.pid)
+        cpu2 = server_cpu_seconds(server.pid)
         many["server_cpu_ms_per_query"] = round((cpu2 - cpu1) / len(load) * 1000, 1)
         done.set()
         sampler.join()

@@ -116,12 +116,12 @@ def term_finder(terms: frozenset[str]):
 
     def spans(text: str) -> list[tuple[int, int]]:
         low = text.lower()
-        if len(low) != len(text):  # a letter whose lower case is longer (İ): spans must be the text's
-            return [m.span() for m in _WORD.finditer(text) if not terms.isdisjoint(_forms(m.group().lower()))]
-        if needles is None:
-            return [m.span() for m in _WORD.finditer(low) if not terms.isdisjoint(_forms(m.group()))]
-        return [m.span() for m in _WORD.finditer(low)
-                if needles.search(m.group()) and not terms.isdisjoint(_forms(m.group()))]
+        if len(low) == len(text):
+            words = ((m.span(), m.group()) for m in _WORD.finditer(low))
+        else:  # a letter whose lower case is longer (İ): the spans must be the text's
+            words = ((m.span(), m.group().lower()) for m in _WORD.finditer(text))
+        return [span for span, w in words
+                if (needles is None or needles.search(w)) and not terms.isdisjoint(_forms(w))]
     return spans
 
 

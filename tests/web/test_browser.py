@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -75,13 +76,20 @@ def watch_errors(page) -> list[str]:
     return errors
 
 
-@pytest.fixture
-def page(browser, base_url):
-    context, page = new_page(browser, base_url)
+@contextmanager
+def watched_page(browser, url: str):
+    """A page at `url` that fails the test on any script error, CSP violation or missing resource."""
+    context, page = new_page(browser, url)
     errors = watch_errors(page)
     yield page
     context.close()
-    assert errors == [], errors  # no script errors, no CSP violations, no missing resources
+    assert errors == [], errors
+
+
+@pytest.fixture
+def page(browser, base_url):
+    with watched_page(browser, base_url) as p:
+        yield p
 
 
 def api(page, url: str) -> dict:

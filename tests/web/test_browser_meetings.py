@@ -14,7 +14,7 @@ import pytest
 from coord import NAME, PASSWORD
 from meeting_archive import LERUM, MINUTES, build_meetings
 import test_browser as shared
-from test_browser import CHROMIUM, axe_violations, new_page, serve, watch_errors
+from test_browser import CHROMIUM, axe_violations, serve, watched_page
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
@@ -37,11 +37,8 @@ def url(site):
 
 @pytest.fixture
 def page(browser, url):
-    context, page = new_page(browser, url)
-    errors = watch_errors(page)
-    yield page
-    context.close()
-    assert errors == [], errors  # no script errors, no CSP violations, no missing resources
+    with watched_page(browser, url) as p:
+        yield p
 
 
 @pytest.fixture
