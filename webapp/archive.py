@@ -9,6 +9,8 @@ from flask import Flask, abort, current_app, request
 
 from indexer import ArkivError, SearchIndex, id_parts
 
+from .meetings import folder_date
+
 EXTENSION = "arkiv"
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
 
@@ -60,3 +62,15 @@ def checked_id(doc_id: str) -> str:
     if _ENCODED_SEPARATOR.search(raw.split("?", 1)[0]) or id_parts(doc_id) is None:
         abort(404)
     return doc_id
+
+
+def meeting_or_404(group: str, folder: str):
+    """The meeting's record; unknown groups and folders, and names that try to leave the archive, are 404."""
+    index = get_index()
+    where = checked_id(f"{group}/{folder}")
+    if index.config.group(group) is None or folder_date(folder) is None:
+        abort(404)
+    record = index.meeting(where)
+    if record is None:
+        abort(404)
+    return record

@@ -20,7 +20,7 @@ from indexer import DOCUMENT_TYPES, OTHER_FOLDER, ChangeError, ConfigError, Meet
     undo_change
 
 from . import changelog
-from .archive import archive_dir, checked_id, get_index
+from .archive import archive_dir, checked_id, get_index, meeting_or_404
 from .auth import coordinator_required, who
 from .coordination import FOLDER_LABELS, meeting_choices, one_line, parse_day, reindex, speaker_lines, \
     speakers_text
@@ -93,14 +93,6 @@ def _saved(change) -> None:
 
 
 # -- a meeting's title, place, themes and speakers ---------------------------------------------
-def _meeting_or_404(group: str, folder: str):
-    """The meeting as the index knows it: unknown groups, folders and hostile names are 404."""
-    record = get_index().meeting(checked_id(f"{group}/{folder}"))
-    if record is None:
-        abort(404)
-    return record.meeting
-
-
 def _meeting_form(form, errors: dict[str, str]) -> MeetingFields:
     """The form's fields, checked; what is wrong goes into `errors` by field id."""
     title, place = one_line(form.get("title")), one_line(form.get("place"))
@@ -122,7 +114,7 @@ def _meeting_form(form, errors: dict[str, str]) -> MeetingFields:
 @bp.route("/meetings/<group>/<folder>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit_meeting_page(group: str, folder: str):
-    meeting = _meeting_or_404(group, folder)
+    meeting = meeting_or_404(group, folder).meeting
     where = meeting.folder
     unreadable = False
     try:

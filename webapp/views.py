@@ -11,7 +11,7 @@ from indexer import READ_STATUSES, TEXT_LABELS, BadRequest, Export, SearchReques
 
 from . import feed as atom, formatting, params, reading
 from .alerts import alert_fields
-from .archive import checked_id, get_index
+from .archive import checked_id, get_index, meeting_or_404
 from .headers import FILE_SECURITY_POLICY, INLINE_PDF_SECURITY_POLICY
 from .history import group_history, year_chart
 from .meeting_zip import zip_chunks
@@ -251,21 +251,9 @@ def api_decisions():
 
 
 # -- meetings -----------------------------------------------------------------------------
-def _meeting_or_404(group: str, folder: str):
-    """The meeting's record; unknown groups and folders, and names that try to leave the archive, are 404."""
-    index = get_index()
-    where = checked_id(f"{group}/{folder}")
-    if index.config.group(group) is None or folder_date(folder) is None:
-        abort(404)
-    record = index.meeting(where)
-    if record is None:
-        abort(404)
-    return record
-
-
 @bp.get("/meetings/<group>/<folder>")
 def meeting(group: str, folder: str):
-    record = _meeting_or_404(group, folder)
+    record = meeting_or_404(group, folder)
     info = get_index().config.group(group)
     neighbours = {k: (f, folder_date(f)) if f else None for k, f in (("previous", record.previous),
                                                                       ("next", record.next))}
@@ -277,15 +265,14 @@ def meeting(group: str, folder: str):
 
 @bp.get("/api/meetings/<group>/<folder>")
 def api_meeting(group: str, folder: str):
-    return jsonify(meeting_json(_meeting_or_404(group, folder)))
+    return jsonify(meeting_json(meeting_or_404(group, folder)))
 
 
 @bp.get("/meetings/<group>/<folder>/documents.zip", endpoint="meeting_zip")
 def meeting_zip(group: str, folder: str):
     """Every document of one meeting folder (trashed ones are not in it), as a ZIP streamed while written."""
+    _group_or_404(group)
     index = get_index()
-    if index.config.group(group) is None:
-        abort(404)
     where = f"{group}/{folder}"
     docs = sorted((d for d in index.documents(group=group) if d.meeting and d.meeting.folder == where),
                   key=lambda d: d.filename.casefold())
